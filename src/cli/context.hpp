@@ -1,0 +1,95 @@
+#pragma once
+
+// What every subcommand is handed: the global options, and lazily opened services (settings,
+// database, job service). Nothing is opened that a command does not ask for, so `next` and
+// `--help` never touch the database.
+
+#include "cli/output.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/job_service.hpp"
+#include "core/settings.hpp"
+#include "core/store.hpp"
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace SQLite {
+class Database;
+}
+
+namespace certcron::cli {
+
+struct GlobalOptions {
+  std::string db;
+  std::string config;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// Thrown by a command to end with an error; caught in run(), the one place that prints
+// `certcron: error: …` and maps the error to an exit code.
+class CommandFailure : public std::runtime_error {
+ public:
+  explicit CommandFailure(Error error)
+      : std::runtime_error(error.message), error_(std::move(error)) {}
+  const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+};
+
+// A command's own exit code without an error message (e.g. a run that failed after it was
+// reported, or `crontab verify` finding drift).
+class CommandExit : public std::exception {
+ public:
+  explicit CommandExit(int code) : code_(code) {}
+  int code() const { return code_; }
+  const char* what() const noexcept override { return "exit"; }
+
+ private:
+  int code_;
+};
+
+class Context {
+ public:
+  Context();
+  ~Context();
+
+  GlobalOptions options;
+
+  const Settings& settings();
+  SQLite::Database& database();
+  JobStore& store();
+  JobService& jobs();
+  const Clock& clock() const { return *clock_; }
+  const Output& out() const { return output_; }
+  std::string ping_base_url();
+  // The zone new jobs get when none is given: config default_timezone, else the host's.
+  std::string default_timezone();
+
+  // Ends the command with `error` unless `result` holds a value.
+  template <class T>
+  T check(Result<T> result) {
+    if (!result) {
+      throw CommandFailure(std::move(result.error()));
+    }
+    if constexpr (!std::is_void_v<T>) {
+      return std::move(*result);
+    }
+  }
+
+ private:
+  Output output_;
+  std::unique_ptr<Clock> clock_;
+  std::optional<Settings> settings_;
+  std::unique_ptr<SQLite::Database> database_;
+  std::unique_ptr<JobStore> store_;
+  std::unique_ptr<CrontabSync> crontab_;
+  std::unique_ptr<JobService> jobs_;
+};
+
+}  // namespace certcron::cli

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "core/clock.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace certcron {
+
+enum class ScheduleType { cron, simple };
+
+// The monitoring model's result values (spelling as in the monitoring seed, including
+// "Exuted").
+enum class LatestResult {
+  ping_starting,
+  ping_finished,
+  ping_failed,
+  check_ran_too_late,
+  check_failed,
+  sent_not_on_time_notification,
+  sent_ping_failed_notification,
+  cron_check_changed,
+};
+
+// What an administrator defines; everything else about a job is derived or recorded.
+struct JobDefinition {
+  std::string name;
+  std::string description;
+  ScheduleType type = ScheduleType::cron;
+  std::string cron_expression;      // type cron
+  int frequency_in_minutes = 0;     // type simple
+  int grace_time_in_minutes = 5;
+  std::string server_timezone;      // IANA name
+  bool enabled = true;
+};
+
+struct RunResult {
+  std::int64_t mentors_checked = 0;
+  std::int64_t certifications_checked = 0;
+  std::int64_t reminders_sent = 0;
+  std::int64_t errors = 0;
+};
+
+enum class RunStatus { running, success, failed, abandoned };
+enum class RunTrigger { schedule, manual, api, catch_up };
+
+struct Run {
+  std::int64_t seq = 0;  // run-0089
+  std::int64_t job_seq = 0;
+  RunTrigger trigger = RunTrigger::manual;
+  std::optional<Seconds> scheduled_for;
+  Seconds started_at{};
+  std::optional<Seconds> completed_at;
+  RunStatus status = RunStatus::running;
+  bool dry_run = false;
+  std::optional<RunResult> result;
+  std::int64_t pid = 0;  // of the process executing it, to detect abandoned runs
+  std::string error_message;
+
+  std::string id() const;  // "run-0089"
+  std::string job_id() const;
+};
+
+struct Snooze {
+  Seconds ends_at{};
+  int minutes = 0;
+};
+
+struct Job {
+  std::int64_t seq = 0;  // cron-001
+  std::string uuid;
+  JobDefinition definition;
+  Seconds created_at{};
+  Seconds updated_at{};
+  std::optional<LatestResult> latest_result;
+  std::optional<Seconds> latest_ping_at;
+  std::optional<Snooze> snooze;
+
+  std::string id() const;  // "cron-001"
+};
+
+std::string format_job_id(std::int64_t seq);
+std::string format_run_id(std::int64_t seq);
+// "cron-001" -> 1; also "cron-1"; nullopt otherwise.
+std::optional<std::int64_t> parse_job_id(std::string_view id);
+std::optional<std::int64_t> parse_run_id(std::string_view id);
+
+const char* to_string(ScheduleType type);
+const char* to_string(RunStatus status);
+const char* to_string(RunTrigger trigger);
+const char* to_string(LatestResult result);
+std::optional<RunStatus> parse_run_status(std::string_view text);
+std::optional<RunTrigger> parse_run_trigger(std::string_view text);
+std::optional<LatestResult> parse_latest_result(std::string_view text);
+
+struct ResultLabel {
+  const char* label;
+  const char* color;
+};
+// pingFinished ok/green, pingStarting running/blue, ... never-pinged grey (SPEC section 2).
+ResultLabel label_for(std::optional<LatestResult> result);
+
+}  // namespace certcron

@@ -1,0 +1,269 @@
+#include "core/job_service.hpp"
+
+#include "core/job_schedule.hpp"
+
+namespace certcron {
+namespace {
+
+constexpr std::size_t kMaxNameLength = 200;
+constexpr std::size_t kMaxDescriptionLength = 2000;
+
+bool has_control_characters(std::string_view text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void check_name(const std::string& name, FieldErrors& errors) {
+  if (name.empty()) {
+    errors["name"].push_back("The name field is required.");
+  } else if (name.size() > kMaxNameLength) {
+    errors["name"].push_back("The name may not be longer than 200 characters.");
+  } else if (has_control_characters(name)) {
+    errors["name"].push_back("The name may not contain control characters.");
+  } else if (parse_job_id(name)) {
+    errors["name"].push_back("The name may not look like a job id (cron-NNN).");
+  }
+}
+
+}  // namespace
+
+Result<schedule::Schedule> schedule_for(const JobDefinition& definition) {
+  if (definition.type == ScheduleType::simple) {
+    return schedule::Schedule::every(definition.frequency_in_minutes, definition.server_timezone);
+  }
+  return schedule::Schedule::cron(definition.cron_expression, definition.server_timezone);
+}
+
+Result<void> validate_definition(const JobDefinition& definition) {
+  FieldErrors errors;
+  check_name(definition.name, errors);
+  if (definition.description.size() > kMaxDescriptionLength) {
+    errors["description"].push_back("The description may not be longer than 2000 characters.");
+  }
+  if (definition.grace_time_in_minutes < kMinGraceMinutes ||
+      definition.grace_time_in_minutes > kMaxGraceMinutes) {
+    errors["grace_time_in_minutes"].push_back(
+        "The grace time must be between 1 and 10080 minutes.");
+  }
+  auto zone = schedule::TimeZone::locate(definition.server_timezone);
+  if (!zone) {
+    for (auto& [field, messages] : zone.error().fields) {
+      errors[field].insert(errors[field].end(), messages.begin(), messages.end());
+    }
+  }
+  if (definition.type == ScheduleType::cron && definition.cron_expression.empty()) {
+    errors["cron_expression"].push_back("The cron expression is required for a cron job.");
+  } else {
+    // The schedule's own fields, read in UTC when the zone itself is wrong, so that every
+    // problem is reported at once.
+    JobDefinition in_valid_zone = definition;
+    if (!zone) {
+      in_valid_zone.server_timezone = "UTC";
+    }
+    if (auto built = schedule_for(in_valid_zone); !built) {
+      for (auto& [field, messages] : built.error().fields) {
+        errors[field].insert(errors[field].end(), messages.begin(), messages.end());
+      }
+    }
+  }
+  if (!errors.empty()) {
+    return fail(Error::invalid(std::move(errors)));
+  }
+  return {};
+}
+
+Result<PageRequest> validate_page(int page, int limit) {
+  FieldErrors errors;
+  if (page < 1) {
+    errors["page"].push_back("The page must be at least 1.");
+  }
+  if (limit < 1 || limit > 100) {
+    errors["limit"].push_back("The limit must be between 1 and 100.");
+  }
+  if (!errors.empty()) {
+    return fail(Error::invalid(std::move(errors)));
+  }
+  return PageRequest{page, limit};
+}
+
+Result<Job> JobService::find(std::string_view id_or_name) {
+  auto found = store_.find_job(id_or_name);
+  if (!found) {
+    return fail(found.error());
+  }
+  if (!*found) {
+    return fail(Error::not_found("no job '" + std::string(id_or_name) +
+                                 "'; `certcron list` shows the jobs"));
+  }
+  return **found;
+}
+
+Result<JobDetails> JobService::details(const Job& job) {
+  JobDetails details{job, std::nullopt, std::nullopt, ""};
+  auto last = store_.last_run(job.seq);
+  if (!last) {
+    return fail(last.error());
+  }
+  details.last_run = *last;
+  if (auto schedule = schedule_for(job.definition)) {
+    details.human_readable_cron_expression = schedule->describe();
+    if (job.definition.enabled) {
+      details.next_run_at = schedule->next_fire_after(clock_.now());
+    }
+  }
+  return details;
+}
+
+Result<void> JobService::install_crontab() {
+  if (crontab_ == nullptr) {
+    return {};
+  }
+  auto jobs = store_.all_jobs();
+  if (!jobs) {
+    return fail(jobs.error());
+  }
+  return crontab_->install(*jobs);
+}
+
+Result<JobDetails> JobService::create(const JobDefinition& definition) {
+  if (auto valid = validate_definition(definition); !valid) {
+    return fail(valid.error());
+  }
+  Job created;
+  auto done = store_.in_transaction([&]() -> Result<void> {
+    auto inserted = store_.insert_job(definition, clock_.now());
+    if (!inserted) {
+      return fail(inserted.error());
+    }
+    created = *inserted;
+    return install_crontab();
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return details(created);
+}
+
+namespace {
+
+JobDefinition apply_changes(JobDefinition definition, const JobChanges& changes) {
+  if (changes.name) {
+    definition.name = *changes.name;
+  }
+  if (changes.description) {
+    definition.description = *changes.description;
+  }
+  if (changes.cron_expression) {
+    definition.type = ScheduleType::cron;
+    definition.cron_expression = *changes.cron_expression;
+    definition.frequency_in_minutes = 0;
+  }
+  if (changes.frequency_in_minutes) {
+    definition.type = ScheduleType::simple;
+    definition.frequency_in_minutes = *changes.frequency_in_minutes;
+    definition.cron_expression.clear();
+  }
+  if (changes.grace_time_in_minutes) {
+    definition.grace_time_in_minutes = *changes.grace_time_in_minutes;
+  }
+  if (changes.server_timezone) {
+    definition.server_timezone = *changes.server_timezone;
+  }
+  if (changes.enabled) {
+    definition.enabled = *changes.enabled;
+  }
+  return definition;
+}
+
+bool schedule_changed(const JobDefinition& before, const JobDefinition& after) {
+  return before.type != after.type || before.cron_expression != after.cron_expression ||
+         before.frequency_in_minutes != after.frequency_in_minutes ||
+         before.grace_time_in_minutes != after.grace_time_in_minutes ||
+         before.server_timezone != after.server_timezone || before.enabled != after.enabled;
+}
+
+}  // namespace
+
+Result<JobDetails> JobService::update(std::string_view id_or_name, const JobChanges& changes) {
+  if (changes.cron_expression && changes.frequency_in_minutes) {
+    return fail(Error::invalid("cron_expression",
+                               "Give either a cron expression or a frequency, not both."));
+  }
+  Job updated;
+  auto done = store_.in_transaction([&]() -> Result<void> {
+    auto job = find(id_or_name);
+    if (!job) {
+      return fail(job.error());
+    }
+    updated = *job;
+    updated.definition = apply_changes(job->definition, changes);
+    if (auto valid = validate_definition(updated.definition); !valid) {
+      return fail(valid.error());
+    }
+    updated.updated_at = clock_.now();
+    if (schedule_changed(job->definition, updated.definition)) {
+      updated.latest_result = LatestResult::cron_check_changed;
+    }
+    if (auto stored = store_.update_job(updated); !stored) {
+      return fail(stored.error());
+    }
+    return install_crontab();
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return details(updated);
+}
+
+Result<Job> JobService::remove(std::string_view id_or_name) {
+  Job removed;
+  auto done = store_.in_transaction([&]() -> Result<void> {
+    auto job = find(id_or_name);
+    if (!job) {
+      return fail(job.error());
+    }
+    removed = *job;
+    if (auto deleted = store_.delete_job(job->seq); !deleted) {
+      return fail(deleted.error());
+    }
+    return install_crontab();
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return removed;
+}
+
+Result<JobDetails> JobService::show(std::string_view id_or_name) {
+  auto job = find(id_or_name);
+  if (!job) {
+    return fail(job.error());
+  }
+  return details(*job);
+}
+
+Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest page) {
+  auto jobs = store_.list_jobs(filter, page);
+  if (!jobs) {
+    return fail(jobs.error());
+  }
+  Page<JobDetails> result{{}, jobs->page, jobs->limit, jobs->total};
+  for (const Job& job : jobs->items) {
+    auto item = details(job);
+    if (!item) {
+      return fail(item.error());
+    }
+    result.items.push_back(std::move(*item));
+  }
+  return result;
+}
+
+Result<void> JobService::sync_crontab() {
+  return store_.in_transaction([&] { return install_crontab(); });
+}
+
+}  // namespace certcron

@@ -1,0 +1,79 @@
+#pragma once
+
+// The job lifecycle (create, update, delete, show, list) as one behaviour shared by the CLI
+// and the HTTP API: validation in the seed's per-field shape, one transaction per change, and
+// the crontab following every change.
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/job.hpp"
+#include "core/store.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace certcron {
+
+// Installs the crontab lines for the given jobs (all of them; disabled ones get no line).
+// Called inside the database transaction of a change: if it fails, the change is rolled back.
+class CrontabSync {
+ public:
+  virtual ~CrontabSync() = default;
+  virtual Result<void> install(const std::vector<Job>& jobs) = 0;
+};
+
+// A field-by-field change; unset fields stay as they are.
+struct JobChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> cron_expression;
+  std::optional<int> frequency_in_minutes;
+  std::optional<int> grace_time_in_minutes;
+  std::optional<std::string> server_timezone;
+  std::optional<bool> enabled;
+};
+
+// A job with what is derived from it and its runs, as `show` and the API present it.
+struct JobDetails {
+  Job job;
+  std::optional<Run> last_run;
+  std::optional<Seconds> next_run_at;  // none while disabled
+  std::string human_readable_cron_expression;
+};
+
+constexpr int kMinGraceMinutes = 1;
+constexpr int kMaxGraceMinutes = 10080;
+constexpr int kDefaultGraceMinutes = 5;
+
+// Checks every field, collecting all problems (not just the first).
+Result<void> validate_definition(const JobDefinition& definition);
+
+class JobService {
+ public:
+  JobService(JobStore& store, const Clock& clock, CrontabSync* crontab)
+      : store_(store), clock_(clock), crontab_(crontab) {}
+
+  Result<JobDetails> create(const JobDefinition& definition);
+  Result<JobDetails> update(std::string_view id_or_name, const JobChanges& changes);
+  Result<Job> remove(std::string_view id_or_name);
+  Result<JobDetails> show(std::string_view id_or_name);
+  Result<Page<JobDetails>> list(JobStatusFilter filter, PageRequest page);
+  Result<Job> find(std::string_view id_or_name);
+  // Rewrites the crontab from the database (crontab repair).
+  Result<void> sync_crontab();
+
+  Result<JobDetails> details(const Job& job);
+
+ private:
+  Result<void> install_crontab();
+
+  JobStore& store_;
+  const Clock& clock_;
+  CrontabSync* crontab_;
+};
+
+// "page must be at least 1", "limit must be between 1 and 100".
+Result<PageRequest> validate_page(int page, int limit);
+
+}  // namespace certcron

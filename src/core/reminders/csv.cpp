@@ -1,0 +1,199 @@
+#include "core/reminders/csv.hpp"
+
+namespace certcron::reminders {
+namespace {
+
+constexpr int kEnd = -1;
+
+bool is_blank(const std::string& text) {
+  return text.find_first_not_of(" \t") == std::string::npos;
+}
+
+}  // namespace
+
+CsvReader::CsvReader(std::istream& in) : buffer_(in.rdbuf()) {}
+
+// The stream buffer is read directly: istream::get() builds a sentry per byte, which
+// dominates the time of a million-row import.
+int CsvReader::peek() {
+  auto c = buffer_->sgetc();
+  return c == std::char_traits<char>::eof() ? kEnd : std::char_traits<char>::to_int_type(
+                                                          std::char_traits<char>::to_char_type(c));
+}
+
+int CsvReader::get() {
+  auto c = buffer_->sbumpc();
+  return c == std::char_traits<char>::eof() ? kEnd : std::char_traits<char>::to_int_type(
+                                                          std::char_traits<char>::to_char_type(c));
+}
+
+void CsvReader::skip_rest_of_line() {
+  for (int c = get(); c != kEnd; c = get()) {
+    if (c == '\n') {
+      ++line_;
+      return;
+    }
+    if (c == '\r') {
+      if (peek() == '\n') {
+        get();
+      }
+      ++line_;
+      return;
+    }
+  }
+}
+
+bool CsvReader::add_byte(std::string& field, char byte, CsvRecord& record) {
+  if (++record_bytes_ > kMaxRecordBytes) {
+    record.error = "record longer than 1 MiB (is a quote unbalanced?)";
+    stopped_ = true;
+    return false;
+  }
+  field.push_back(byte);
+  return true;
+}
+
+// After the opening quote; consumes up to and including the closing quote.
+bool CsvReader::read_quoted(std::string& field, CsvRecord& record) {
+  const std::int64_t opened_on = line_;
+  for (int c = get(); c != kEnd; c = get()) {
+    if (c == '"') {
+      if (peek() != '"') {
+        return true;
+      }
+      get();
+    } else if (c == '\r' || c == '\n') {
+      if (c == '\r' && peek() == '\n') {
+        get();
+      }
+      ++line_;
+      c = '\n';
+    }
+    if (!add_byte(field, static_cast<char>(c), record)) {
+      return false;
+    }
+  }
+  record.error = "a quoted field opened on line " + std::to_string(opened_on) +
+                 " is never closed";
+  stopped_ = true;
+  return false;
+}
+
+void CsvReader::skip_byte_order_mark() {
+  static constexpr int kMark[] = {0xEF, 0xBB, 0xBF};
+  for (int expected : kMark) {
+    if (peek() != expected) {
+      return;  // bytes of a partial mark stay in prefix_: they are data
+    }
+    prefix_.push_back(static_cast<char>(get()));
+  }
+  prefix_.clear();
+}
+
+bool CsvReader::next(CsvRecord& record) {
+  record.fields.clear();
+  record.error.clear();
+  if (stopped_) {
+    return false;
+  }
+  if (!started_) {
+    started_ = true;
+    skip_byte_order_mark();
+  }
+  while (prefix_.empty() && (peek() == '\n' || peek() == '\r')) {
+    skip_rest_of_line();
+  }
+  if (peek() == kEnd && prefix_.empty()) {
+    return false;
+  }
+  record.line = line_;
+  record_bytes_ = 0;
+  std::string field = std::move(prefix_);
+  prefix_.clear();
+  for (;;) {
+    int c = peek();
+    if (c == '"' && is_blank(field)) {
+      get();
+      field.clear();
+      if (!read_quoted(field, record)) {
+        return true;
+      }
+      while (peek() == ' ' || peek() == '\t') {
+        get();
+      }
+      c = peek();
+      if (c != ',' && c != '\n' && c != '\r' && c != kEnd) {
+        record.error = "unexpected text after a closing quote (double a quote inside a quoted "
+                       "field: \"\")";
+        skip_rest_of_line();
+        return true;
+      }
+      continue;
+    }
+    if (c == ',') {
+      get();
+      record.fields.push_back(std::move(field));
+      field.clear();
+      continue;
+    }
+    if (c == '\n' || c == '\r' || c == kEnd) {
+      skip_rest_of_line();
+      record.fields.push_back(std::move(field));
+      return true;
+    }
+    if (c == '"') {
+      record.error = "a quote inside an unquoted field (quote the whole field and double the "
+                     "quote: \"\")";
+      skip_rest_of_line();
+      return true;
+    }
+    get();
+    if (!add_byte(field, static_cast<char>(c), record)) {
+      return true;
+    }
+  }
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    std::uint32_t code = 0;
+    if ((b & 0xE0) == 0xC0) {
+      length = 2;
+      code = b & 0x1Fu;
+    } else if ((b & 0xF0) == 0xE0) {
+      length = 3;
+      code = b & 0x0Fu;
+    } else if ((b & 0xF8) == 0xF0) {
+      length = 4;
+      code = b & 0x07u;
+    } else {
+      return false;
+    }
+    if (i + length > n) {
+      return false;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto cont = static_cast<unsigned char>(text[i + k]);
+      if ((cont & 0xC0) != 0x80) {
+        return false;
+      }
+      code = (code << 6) | (cont & 0x3Fu);
+    }
+    static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace certcron::reminders

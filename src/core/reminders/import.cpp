@@ -1,0 +1,331 @@
+#include "core/reminders/import.hpp"
+
+#include "core/reminders/csv.hpp"
+#include "util/time.hpp"
+
+#include <array>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace certcron::reminders {
+namespace {
+
+enum Column { kMentorId, kName, kEmail, kCertification, kExpiresAt, kIssuedAt, kColumnCount };
+constexpr std::array<const char*, kColumnCount> kColumnNames = {
+    "mentor_id", "name", "email", "certification", "expires_at", "issued_at"};
+constexpr std::size_t kBatchRows = 1000;
+constexpr std::int64_t kProgressEvery = 10000;
+
+struct Layout {
+  std::array<int, kColumnCount> index{};  // -1 when the (optional) column is absent
+  std::size_t width = 0;
+};
+
+class ErrorList {
+ public:
+  void add(std::int64_t line, const std::string& message) {
+    if (++count_ <= kMaxListedImportErrors) {
+      messages_.push_back("line " + std::to_string(line) + ": " + message);
+    }
+  }
+  bool empty() const { return count_ == 0; }
+
+  Error to_error() && {
+    if (count_ > kMaxListedImportErrors) {
+      messages_.push_back("... and " + std::to_string(count_ - kMaxListedImportErrors) +
+                          " more errors");
+    }
+    Error error = Error::invalid(FieldErrors{{"file", std::move(messages_)}});
+    error.message = "The file was not imported: " + std::to_string(count_) +
+                    (count_ == 1 ? " error" : " errors") + " (nothing was changed).";
+    return error;
+  }
+
+ private:
+  std::size_t count_ = 0;
+  std::vector<std::string> messages_;
+};
+
+std::string trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) {
+    return {};
+  }
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\r' || c == '\n') {
+      if (!out.empty() && out.back() != ' ') {
+        out += ' ';
+      }
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string expected_header() {
+  return "mentor_id,name,email,certification,expires_at[,issued_at]";
+}
+
+std::optional<Layout> read_header(const CsvRecord& record, ErrorList& errors) {
+  if (!record.error.empty()) {
+    errors.add(record.line, record.error);
+    return std::nullopt;
+  }
+  Layout layout;
+  layout.index.fill(-1);
+  layout.width = record.fields.size();
+  bool ok = true;
+  for (std::size_t i = 0; i < record.fields.size(); ++i) {
+    const std::string name = trim(record.fields[i]);
+    int column = -1;
+    for (int c = 0; c < kColumnCount; ++c) {
+      if (name == kColumnNames[static_cast<std::size_t>(c)]) {
+        column = c;
+      }
+    }
+    if (column < 0) {
+      errors.add(record.line, "unknown column '" + name + "' (the header is " +
+                                  expected_header() + ", in any order)");
+      ok = false;
+    } else if (layout.index[static_cast<std::size_t>(column)] >= 0) {
+      errors.add(record.line, "column '" + name + "' appears twice");
+      ok = false;
+    } else {
+      layout.index[static_cast<std::size_t>(column)] = static_cast<int>(i);
+    }
+  }
+  for (int c = 0; c < kIssuedAt; ++c) {
+    if (layout.index[static_cast<std::size_t>(c)] < 0) {
+      errors.add(record.line, std::string("missing column '") +
+                                  kColumnNames[static_cast<std::size_t>(c)] + "'");
+      ok = false;
+    }
+  }
+  return ok ? std::optional<Layout>(layout) : std::nullopt;
+}
+
+bool is_blank_record(const CsvRecord& record) {
+  return record.error.empty() && record.fields.size() == 1 && trim(record.fields[0]).empty();
+}
+
+// Checks one data row; adds its errors and returns nullopt when it has any.
+std::optional<CertificationRow> check_row(const CsvRecord& record, const Layout& layout,
+                                          ErrorList& errors) {
+  if (!record.error.empty()) {
+    errors.add(record.line, record.error);
+    return std::nullopt;
+  }
+  if (record.fields.size() != layout.width) {
+    errors.add(record.line, "expected " + std::to_string(layout.width) + " fields, found " +
+                                std::to_string(record.fields.size()));
+    return std::nullopt;
+  }
+  std::array<std::string, kColumnCount> value;
+  bool ok = true;
+  for (std::size_t c = 0; c < kColumnCount; ++c) {
+    if (layout.index[c] >= 0) {
+      value[c] = trim(record.fields[static_cast<std::size_t>(layout.index[c])]);
+    }
+    if (!is_valid_utf8(value[c])) {
+      errors.add(record.line, std::string(kColumnNames[c]) + ": not valid UTF-8");
+      ok = false;
+    } else if (value[c].empty() && c != kIssuedAt) {
+      errors.add(record.line, std::string(kColumnNames[c]) + ": missing");
+      ok = false;
+    } else if (value[c].find_first_of("\r\n") != std::string::npos) {
+      if (c == kName || c == kCertification) {
+        value[c] = one_line(value[c]);  // a spreadsheet's line break inside a cell
+      } else {
+        errors.add(record.line, std::string(kColumnNames[c]) + ": contains a line break");
+        ok = false;
+      }
+    }
+  }
+  if (!ok) {
+    return std::nullopt;
+  }
+  if (!is_plausible_email(value[kEmail])) {
+    errors.add(record.line, "email: '" + value[kEmail] + "' is not an email address");
+    ok = false;
+  }
+  auto expiry = parse_expiry(value[kExpiresAt]);
+  if (!expiry) {
+    errors.add(record.line, "expires_at: '" + value[kExpiresAt] +
+                                "' is not a date (use YYYY-MM-DD or RFC 3339)");
+    ok = false;
+  }
+  if (!value[kIssuedAt].empty() && !parse_expiry(value[kIssuedAt])) {
+    errors.add(record.line, "issued_at: '" + value[kIssuedAt] +
+                                "' is not a date (use YYYY-MM-DD or RFC 3339)");
+    ok = false;
+  }
+  if (!ok) {
+    return std::nullopt;
+  }
+  return CertificationRow{value[kMentorId],        value[kName],         value[kEmail],
+                          value[kCertification],   expiry->canonical,    expiry->instant,
+                          value[kIssuedAt]};
+}
+
+// One pass over the input: every valid row goes to `row`; errors collect in `errors`.
+Result<std::int64_t> scan(const CsvOpener& open, ErrorList& errors,
+                          const std::function<Result<void>(CertificationRow&&)>& row,
+                          const std::function<void(std::int64_t)>& tick) {
+  auto input = open();
+  if (!input) {
+    return fail(input.error());
+  }
+  CsvReader reader(**input);
+  CsvRecord record;
+  if (!reader.next(record)) {
+    errors.add(1, "the file is empty (the first line must be the header " +
+                      expected_header() + ")");
+    return 0;
+  }
+  auto layout = read_header(record, errors);
+  if (!layout) {
+    return 0;
+  }
+  std::int64_t rows = 0;
+  while (reader.next(record)) {
+    if (is_blank_record(record)) {
+      continue;
+    }
+    ++rows;
+    if (auto checked = check_row(record, *layout, errors); checked && errors.empty()) {
+      if (auto written = row(std::move(*checked)); !written) {
+        return fail(written.error());
+      }
+    }
+    if (rows % kProgressEvery == 0) {
+      tick(rows);
+    }
+  }
+  if ((*input)->bad()) {
+    return fail(Error::failed("reading the file failed"));
+  }
+  return rows;
+}
+
+void add_counts(ImportSummary& summary, const UpsertCounts& counts) {
+  summary.mentors_inserted += counts.mentors_inserted;
+  summary.mentors_updated += counts.mentors_updated;
+  summary.certifications_inserted += counts.certifications_inserted;
+  summary.certifications_updated += counts.certifications_updated;
+}
+
+Result<ImportSummary> write_pass(ReminderStore& store, const CsvOpener& open,
+                                 std::int64_t total_rows, const ImportProgressFn& progress) {
+  ImportSummary summary;
+  std::vector<CertificationRow> batch;
+  batch.reserve(kBatchRows);
+  auto flush = [&]() -> Result<void> {
+    auto counts = store.upsert(batch);
+    batch.clear();
+    if (!counts) {
+      return fail(counts.error());
+    }
+    add_counts(summary, *counts);
+    return {};
+  };
+  auto written = store.in_transaction([&]() -> Result<void> {
+    ErrorList errors;
+    auto rows = scan(
+        open, errors,
+        [&](CertificationRow&& row) -> Result<void> {
+          batch.push_back(std::move(row));
+          return batch.size() < kBatchRows ? Result<void>{} : flush();
+        },
+        [&](std::int64_t done) {
+          if (progress) {
+            progress({ImportProgress::Phase::writing, done, total_rows});
+          }
+        });
+    if (!rows) {
+      return fail(rows.error());
+    }
+    if (!errors.empty()) {  // the file changed since it was validated
+      return fail(std::move(errors).to_error());
+    }
+    summary.rows = *rows;
+    return flush();
+  });
+  if (!written) {
+    return fail(written.error());
+  }
+  return summary;
+}
+
+}  // namespace
+
+bool is_plausible_email(std::string_view text) {
+  const auto at = text.find('@');
+  if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7F || c == '<' || c == '>' || c == ',' || c == '"') {
+      return false;
+    }
+  }
+  const auto domain = text.substr(at + 1);
+  const auto dot = domain.find('.');
+  return at > 0 && !domain.empty() && dot != std::string_view::npos && dot > 0 &&
+         domain.back() != '.';
+}
+
+std::optional<ParsedExpiry> parse_expiry(std::string_view text) {
+  if (auto day = util::parse_date(text)) {
+    return ParsedExpiry{std::string(text), Seconds{*day}, true};
+  }
+  if (auto instant = util::parse_rfc3339(text)) {
+    return ParsedExpiry{util::format_rfc3339(*instant), *instant, false};
+  }
+  return std::nullopt;
+}
+
+Result<ImportSummary> import_certifications(ReminderStore& store, const CsvOpener& open,
+                                            const ImportProgressFn& progress) {
+  ErrorList errors;
+  auto rows = scan(
+      open, errors, [](CertificationRow&&) -> Result<void> { return {}; },
+      [&](std::int64_t done) {
+        if (progress) {
+          progress({ImportProgress::Phase::validating, done, 0});
+        }
+      });
+  if (!rows) {
+    return fail(rows.error());
+  }
+  if (!errors.empty()) {
+    return fail(std::move(errors).to_error());
+  }
+  return write_pass(store, open, *rows, progress);
+}
+
+Result<ImportSummary> import_csv_file(ReminderStore& store, const std::filesystem::path& path,
+                                      const ImportProgressFn& progress) {
+  auto open = [&]() -> Result<std::unique_ptr<std::istream>> {
+    auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*file) {
+      std::error_code ec;
+      if (!std::filesystem::exists(path, ec)) {
+        return fail(Error::not_found("no such file: " + path.string()));
+      }
+      return fail(Error::failed("cannot read " + path.string()));
+    }
+    return std::unique_ptr<std::istream>(std::move(file));
+  };
+  return import_certifications(store, open, progress);
+}
+
+}  // namespace certcron::reminders

@@ -1,0 +1,42 @@
+#pragma once
+
+// Everything certcron reads from its command line, environment and config.toml, resolved into
+// plain values. The config adapter (src/config) fills this; the rest of the program only reads
+// it and never sees the file format.
+
+#include "core/reminders/config.hpp"
+
+#include <string>
+
+namespace certcron {
+
+// [crontab]: where the managed block goes and how it is written.
+struct CrontabConfig {
+  std::string program = "crontab";  // a bare name is looked up on PATH
+  std::string user;                 // empty = the invoking user's crontab
+  std::string file;                 // non-empty = a cron.d style file instead of a user crontab
+  std::string file_user = "root";   // the user column written into `file`
+  std::string binary;               // certcron path written into lines; empty = running binary
+};
+
+// [server]: for `certcron serve`.
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string token_file;  // empty = no token file
+};
+
+// All paths are absolute and lexically normal once loading succeeded (crontab.program stays a
+// bare name when it has no '/').
+struct Settings {
+  std::string db_path;
+  std::string config_path;              // the file that was (or would have been) read
+  bool config_file_found = false;       // false only when the default path does not exist
+  std::string state_dir;                // logs and the default outbox live here
+  std::string default_timezone;         // empty = the host's zone
+  reminders::ReminderConfig reminders;  // thresholds_days sorted most distant first
+  reminders::AlertConfig alerts;
+  CrontabConfig crontab;
+  ServerConfig server;
+};
+
+}  // namespace certcron

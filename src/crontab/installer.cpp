@@ -1,0 +1,83 @@
+#include "crontab/installer.hpp"
+
+#include "core/schedule/schedule.hpp"
+#include "util/process.hpp"
+
+#include <filesystem>
+#include <utility>
+
+namespace certcron::crontab {
+
+Result<InstallerOptions> installer_options(const Settings& settings) {
+  InstallerOptions options;
+  options.settings = crontab_settings(settings.crontab, settings.state_dir);
+  options.paths.database = settings.db_path;
+  options.paths.log = (std::filesystem::path(settings.state_dir) / "cron.log").string();
+  if (!settings.crontab.binary.empty()) {
+    options.paths.binary = settings.crontab.binary;
+  } else {
+    auto self = util::current_executable();
+    if (!self) {
+      return fail(self.error());
+    }
+    options.paths.binary = *self;
+  }
+  return options;
+}
+
+CrontabInstaller::CrontabInstaller(JobStore& store, const Clock& clock, InstallerOptions options)
+    : CrontabInstaller(store, clock, options, make_target(options.settings)) {}
+
+CrontabInstaller::CrontabInstaller(JobStore& store, const Clock& clock, InstallerOptions options,
+                                   std::unique_ptr<CrontabTarget> target)
+    : store_(store), clock_(clock), options_(std::move(options)), target_(std::move(target)) {
+  if (options_.host_zone.empty()) {
+    options_.host_zone = schedule::TimeZone::host_zone_name();
+  }
+}
+
+Result<std::vector<ManagedEntry>> CrontabInstaller::entries(const std::vector<Job>& jobs) {
+  return entries_for_jobs(jobs, options_.paths, options_.host_zone, clock_.now());
+}
+
+Result<InstallOutcome> CrontabInstaller::install_with_outcome(const std::vector<Job>& jobs) {
+  auto identity = store_.identity();
+  if (!identity) {
+    return fail(identity.error());
+  }
+  auto lines = entries(jobs);
+  if (!lines) {
+    return fail(lines.error());
+  }
+  return install_block(*target_, options_.settings, *identity, *lines);
+}
+
+Result<void> CrontabInstaller::install(const std::vector<Job>& jobs) {
+  auto outcome = install_with_outcome(jobs);
+  if (!outcome) {
+    return fail(outcome.error());
+  }
+  return {};
+}
+
+Result<std::optional<std::string>> CrontabInstaller::installed_block() {
+  auto identity = store_.identity();
+  if (!identity) {
+    return fail(identity.error());
+  }
+  return read_block(*target_, *identity);
+}
+
+Result<VerifyReport> CrontabInstaller::verify(const std::vector<Job>& jobs) {
+  auto identity = store_.identity();
+  if (!identity) {
+    return fail(identity.error());
+  }
+  auto lines = entries(jobs);
+  if (!lines) {
+    return fail(lines.error());
+  }
+  return verify_block(*target_, *identity, *lines);
+}
+
+}  // namespace certcron::crontab

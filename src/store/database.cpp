@@ -1,0 +1,114 @@
+#include "store/database.hpp"
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+namespace certcron::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+Result<void> migrate(SQLite::Database& db, const std::string& path, int target) {
+  if (user_version(db) == target) {
+    return {};  // the common case: one cheap read, no write lock
+  }
+  // IMMEDIATE: two processes creating the database at once queue here instead of both
+  // applying the same step.
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  int version = user_version(db);
+  if (version > latest_schema_version()) {
+    return fail(Error::failed("database " + path + " has schema version " +
+                              std::to_string(version) + ", newer than this certcron supports (" +
+                              std::to_string(latest_schema_version()) +
+                              "); upgrade certcron to use it"));
+  }
+  for (const Migration& step : migrations()) {
+    if (step.version > version && step.version <= target) {
+      db.exec(step.sql);
+      db.exec("PRAGMA user_version = " + std::to_string(step.version));
+    }
+  }
+  transaction.commit();
+  return {};
+}
+
+Result<void> ensure_parent_directory(const std::string& path) {
+  auto parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) {
+    return {};
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return fail(Error::failed("cannot create the folder " + parent.string() +
+                              " for the database: " + ec.message()));
+  }
+  return {};
+}
+
+}  // namespace
+
+Error error_from_exception(const std::exception& error) {
+  if (const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&error)) {
+    int code = sqlite->getErrorCode() & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+      return Error::busy(std::string("the database is busy (") + sqlite->what() +
+                         "); another certcron process holds it, try again");
+    }
+  }
+  return Error::failed(std::string("database error: ") + error.what());
+}
+
+Result<void> guarded(const std::function<void()>& work) {
+  try {
+    work();
+    return {};
+  } catch (const std::exception& error) {
+    return fail(error_from_exception(error));
+  }
+}
+
+Result<std::unique_ptr<SQLite::Database>> open_database_at_version(const std::string& path,
+                                                                   int target) {
+  if (auto created = ensure_parent_directory(path); !created) {
+    return fail(created.error());
+  }
+  std::unique_ptr<SQLite::Database> db;
+  auto opened = guarded([&] {
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->setBusyTimeout(kBusyTimeoutMs);
+    db->exec("PRAGMA foreign_keys = ON");
+    if (db->execAndGet("PRAGMA journal_mode").getString() != "wal") {
+      db->exec("PRAGMA journal_mode = WAL");
+    }
+    db->exec("PRAGMA synchronous = NORMAL");
+  });
+  if (!opened) {
+    Error error = opened.error();
+    error.message = "cannot open the database " + path + ": " + error.message;
+    return fail(error);
+  }
+  Result<void> migrated;
+  auto ran = guarded([&] { migrated = migrate(*db, path, target); });
+  if (!ran) {
+    return fail(ran.error());
+  }
+  if (!migrated) {
+    return fail(migrated.error());
+  }
+  return db;
+}
+
+Result<std::unique_ptr<SQLite::Database>> open_database(const std::string& path) {
+  return open_database_at_version(path, latest_schema_version());
+}
+
+}  // namespace certcron::store

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/store.hpp"
+
+#include <memory>
+#include <string>
+
+namespace SQLite {
+class Database;
+}
+
+namespace certcron::store {
+
+// JobStore on a SQLite database opened by open_database().
+class SqliteJobStore final : public JobStore {
+ public:
+  SqliteJobStore(SQLite::Database& db, std::string path);
+
+  Result<void> in_transaction(const std::function<Result<void>()>& work) override;
+  Result<std::string> identity() override;
+  std::string path() const override { return path_; }
+
+  Result<Job> insert_job(const JobDefinition& definition, Seconds now) override;
+  Result<void> update_job(const Job& job) override;
+  Result<void> delete_job(std::int64_t job_seq) override;
+  Result<std::optional<Job>> find_job(std::string_view id_or_name) override;
+  Result<std::optional<Job>> find_job_by_name(std::string_view name) override;
+  Result<Page<Job>> list_jobs(JobStatusFilter filter, PageRequest page) override;
+  Result<std::vector<Job>> all_jobs() override;
+
+  Result<Run> insert_run(const Run& run) override;
+  Result<void> update_run(const Run& run) override;
+  Result<std::optional<Run>> find_run(std::int64_t run_seq) override;
+  Result<std::optional<Run>> running_run(std::int64_t job_seq) override;
+  Result<std::optional<Run>> last_run(std::int64_t job_seq) override;
+  Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) override;
+  Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
+                              PageRequest page) override;
+
+ private:
+  Result<std::optional<Job>> find_job_where(const char* condition, const std::string& value);
+  Result<std::optional<Run>> find_run_where(const char* condition, std::int64_t value);
+
+  SQLite::Database& db_;
+  std::string path_;
+};
+
+}  // namespace certcron::store

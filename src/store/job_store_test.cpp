@@ -1,0 +1,210 @@
+#include "store/database.hpp"
+#include "store/job_store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace certcron::store {
+namespace {
+
+struct TempDatabase {
+  std::string folder;
+  std::string path;
+  TempDatabase() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "certcron-store.XXXXXX").string();
+    folder = mkdtemp(pattern.data());
+    path = folder + "/sub/certcron.db";
+  }
+  ~TempDatabase() { std::filesystem::remove_all(folder); }
+};
+
+JobDefinition daily(const std::string& name) {
+  JobDefinition definition;
+  definition.name = name;
+  definition.cron_expression = "0 2 * * *";
+  definition.server_timezone = "UTC";
+  return definition;
+}
+
+Seconds at(std::int64_t seconds) { return Seconds{std::chrono::seconds{seconds}}; }
+
+}  // namespace
+
+TEST_SUITE("store") {
+  TEST_CASE("a new database is created with its folder and migrated to the latest version") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == latest_schema_version());
+    CHECK((*db)->execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK((*db)->execAndGet("PRAGMA foreign_keys").getInt() == 1);
+  }
+
+  TEST_CASE("migrations apply step by step: version 1 first, then the rest on the next open") {
+    TempDatabase temp;
+    {
+      auto db = open_database_at_version(temp.path, 1);
+      REQUIRE(db);
+      CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == 1);
+      CHECK((*db)->tableExists("jobs"));
+      CHECK_FALSE((*db)->tableExists("certifications"));
+      SqliteJobStore store(**db, temp.path);
+      REQUIRE(store.insert_job(daily("kept"), at(100)));
+    }
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == latest_schema_version());
+    CHECK((*db)->tableExists("certifications"));
+    SqliteJobStore store(**db, temp.path);
+    auto kept = store.find_job("kept");
+    REQUIRE(kept);
+    CHECK(kept->has_value());
+  }
+
+  TEST_CASE("a database from a newer certcron is refused, not guessed at") {
+    TempDatabase temp;
+    {
+      auto db = open_database(temp.path);
+      REQUIRE(db);
+      (*db)->exec("PRAGMA user_version = 99");
+    }
+    auto db = open_database(temp.path);
+    REQUIRE_FALSE(db);
+    CHECK(db.error().message.find("newer than this certcron supports") != std::string::npos);
+  }
+
+  TEST_CASE("job ids come from a sequence that never reuses a deleted id") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto first = store.insert_job(daily("a"), at(1));
+    auto second = store.insert_job(daily("b"), at(2));
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK(second->id() == "cron-002");
+    REQUIRE(store.delete_job(second->seq));
+    auto third = store.insert_job(daily("c"), at(3));
+    REQUIRE(third);
+    CHECK(third->id() == "cron-003");
+  }
+
+  TEST_CASE("a duplicate name is a validation error on the name field") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    REQUIRE(store.insert_job(daily("same"), at(1)));
+    auto again = store.insert_job(daily("same"), at(2));
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == ErrorKind::validation);
+    CHECK(again.error().fields.count("name") == 1);
+  }
+
+  TEST_CASE("the database allows one running run per job and names the holder") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto job = store.insert_job(daily("a"), at(1));
+    REQUIRE(job);
+    Run run;
+    run.job_seq = job->seq;
+    run.started_at = at(10);
+    run.pid = 4242;
+    auto first = store.insert_run(run);
+    REQUIRE(first);
+    auto second = store.insert_run(run);
+    REQUIRE_FALSE(second);
+    CHECK(second.error().kind == ErrorKind::conflict);
+    CHECK(second.error().message.find(first->id()) != std::string::npos);
+    first->status = RunStatus::success;
+    first->completed_at = at(20);
+    REQUIRE(store.update_run(*first));
+    CHECK(store.insert_run(run));
+  }
+
+  TEST_CASE("a scheduled slot gets one run, dry runs do not take it") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto job = store.insert_job(daily("a"), at(1));
+    REQUIRE(job);
+    Run run;
+    run.job_seq = job->seq;
+    run.trigger = RunTrigger::schedule;
+    run.scheduled_for = at(7200);
+    run.started_at = at(7201);
+    run.status = RunStatus::success;
+    run.dry_run = true;
+    REQUIRE(store.insert_run(run));
+    CHECK_FALSE(*store.has_run_for_slot(job->seq, at(7200)));
+    run.dry_run = false;
+    REQUIRE(store.insert_run(run));
+    CHECK(*store.has_run_for_slot(job->seq, at(7200)));
+    auto again = store.insert_run(run);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == ErrorKind::conflict);
+  }
+
+  TEST_CASE("runs are listed newest first with a status filter and a total") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto job = store.insert_job(daily("a"), at(1));
+    REQUIRE(job);
+    for (int i = 0; i < 5; ++i) {
+      Run run;
+      run.job_seq = job->seq;
+      run.started_at = at(100 + i);
+      run.status = i % 2 == 0 ? RunStatus::success : RunStatus::failed;
+      REQUIRE(store.insert_run(run));
+    }
+    auto page = store.list_runs(job->seq, std::nullopt, PageRequest{1, 2});
+    REQUIRE(page);
+    CHECK(page->total == 5);
+    REQUIRE(page->items.size() == 2);
+    CHECK(page->items[0].id() == "run-0005");
+    auto failed = store.list_runs(job->seq, RunStatus::failed, PageRequest{1, 20});
+    REQUIRE(failed);
+    CHECK(failed->total == 2);
+    CHECK(failed->items[0].id() == "run-0004");
+  }
+
+  TEST_CASE("deleting a job deletes its runs") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto job = store.insert_job(daily("a"), at(1));
+    REQUIRE(job);
+    Run run;
+    run.job_seq = job->seq;
+    run.started_at = at(5);
+    auto inserted = store.insert_run(run);
+    REQUIRE(inserted);
+    REQUIRE(store.delete_job(job->seq));
+    CHECK_FALSE(store.find_run(inserted->seq)->has_value());
+  }
+
+  TEST_CASE("a failed transaction leaves nothing behind") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto outcome = store.in_transaction([&]() -> Result<void> {
+      REQUIRE(store.insert_job(daily("rolled_back"), at(1)));
+      return fail(Error::failed("crontab refused"));
+    });
+    CHECK_FALSE(outcome);
+    CHECK_FALSE(store.find_job("rolled_back")->has_value());
+  }
+}
+
+}  // namespace certcron::store

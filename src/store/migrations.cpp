@@ -1,0 +1,71 @@
+#include "store/database.hpp"
+#include "store/migrations_reminders.hpp"
+
+namespace certcron::store {
+namespace {
+
+// Version 1: jobs, their runs, and the database's identity.
+constexpr const char* kMigration1Jobs = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+INSERT INTO meta (key, value) VALUES ('identity', lower(hex(randomblob(6))));
+
+CREATE TABLE jobs (
+  seq                   INTEGER PRIMARY KEY AUTOINCREMENT,
+  name                  TEXT NOT NULL UNIQUE,
+  description           TEXT NOT NULL DEFAULT '',
+  type                  TEXT NOT NULL CHECK (type IN ('cron', 'simple')),
+  cron_expression       TEXT,
+  frequency_in_minutes  INTEGER,
+  grace_time_in_minutes INTEGER NOT NULL,
+  server_timezone       TEXT NOT NULL,
+  enabled               INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  uuid                  TEXT NOT NULL UNIQUE,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL,
+  latest_result         TEXT,
+  latest_ping_at        INTEGER,
+  snooze_ends_at        INTEGER,
+  snooze_minutes        INTEGER
+) STRICT;
+CREATE INDEX jobs_by_enabled ON jobs (enabled, seq);
+
+CREATE TABLE runs (
+  seq                    INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_seq                INTEGER NOT NULL REFERENCES jobs (seq) ON DELETE CASCADE,
+  trigger                TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual', 'api', 'catch_up')),
+  scheduled_for          INTEGER,
+  started_at             INTEGER NOT NULL,
+  completed_at           INTEGER,
+  status                 TEXT NOT NULL CHECK (status IN ('running', 'success', 'failed', 'abandoned')),
+  dry_run                INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+  pid                    INTEGER NOT NULL DEFAULT 0,
+  mentors_checked        INTEGER,
+  certifications_checked INTEGER,
+  reminders_sent         INTEGER,
+  errors                 INTEGER,
+  error_message          TEXT NOT NULL DEFAULT ''
+) STRICT;
+-- The database, not luck, keeps one running run per job and one run per scheduled slot.
+CREATE UNIQUE INDEX runs_one_running_per_job ON runs (job_seq) WHERE status = 'running';
+CREATE UNIQUE INDEX runs_one_per_slot ON runs (job_seq, scheduled_for)
+  WHERE scheduled_for IS NOT NULL AND dry_run = 0;
+CREATE INDEX runs_by_job ON runs (job_seq, seq);
+CREATE INDEX runs_by_job_status ON runs (job_seq, status, seq);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> steps{
+      {1, "jobs and runs", kMigration1Jobs},
+      {2, "mentors, certifications and the reminder ledger", kMigration2Reminders},
+  };
+  return steps;
+}
+
+int latest_schema_version() { return migrations().back().version; }
+
+}  // namespace certcron::store

@@ -1,0 +1,225 @@
+#include "util/file.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace certcron::util {
+namespace {
+
+std::string describe_errno(const std::filesystem::path& path, int error) {
+  return path.string() + ": " + std::strerror(error);
+}
+
+// Closes a descriptor on every path out of a function.
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : fd_(fd) {}
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+  ~FdCloser() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+bool write_all(int fd, std::string_view content) {
+  std::size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void sync_directory(const std::filesystem::path& directory) {
+  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);  // best effort: some file systems refuse fsync on folders
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int error = errno;
+    if (error == ENOENT) {
+      return fail(Error::not_found(describe_errno(path, error)));
+    }
+    return fail(Error::failed("cannot read " + describe_errno(path, error)));
+  }
+  FdCloser closer(fd);
+  std::string content;
+  char buffer[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return fail(Error::failed("cannot read " + describe_errno(path, errno)));
+    }
+    if (n == 0) {
+      return content;
+    }
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                                   unsigned mode) {
+  std::filesystem::path directory = path.parent_path();
+  if (directory.empty()) {
+    directory = ".";
+  }
+  std::string temp = (directory / ("." + path.filename().string() + ".XXXXXX")).string();
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) {
+    return fail(Error::failed("cannot write " + describe_errno(path, errno)));
+  }
+  FdCloser closer(fd);
+  auto abandon = [&](int error) {
+    ::unlink(temp.c_str());
+    return fail(Error::failed("cannot write " + describe_errno(path, error)));
+  };
+  if (!write_all(fd, content) || ::fchmod(fd, static_cast<mode_t>(mode)) != 0 ||
+      ::fsync(fd) != 0) {
+    return abandon(errno);
+  }
+  if (::close(closer.release()) != 0) {
+    return abandon(errno);
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    return abandon(errno);
+  }
+  sync_directory(directory);
+  return {};
+}
+
+Result<void> ensure_directory(const std::filesystem::path& path, unsigned mode) {
+  std::filesystem::path partial;
+  for (const auto& part : path) {
+    partial /= part;
+    if (::mkdir(partial.c_str(), static_cast<mode_t>(mode)) == 0 || errno == EEXIST) {
+      continue;
+    }
+    return fail(Error::failed("cannot create folder " + describe_errno(partial, errno)));
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return fail(Error::failed("cannot create folder " + path.string() + ": not a folder"));
+  }
+  return {};
+}
+
+std::string shell_quote(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  quoted += '\'';
+  return quoted;
+}
+
+Result<FileLock> FileLock::acquire(const std::filesystem::path& lock_file,
+                                   std::chrono::milliseconds timeout) {
+  int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return fail(Error::failed("cannot open lock file " + describe_errno(lock_file, errno)));
+  }
+  FdCloser closer(fd);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      return fail(Error::failed("cannot lock " + describe_errno(lock_file, errno)));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(Error::busy(lock_file.string() + " stayed locked by another process for " +
+                              std::to_string(timeout.count()) + " ms; try again"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return FileLock(closer.release());
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    fd_ = other.fd_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) {
+    ::close(fd_);  // closing the last descriptor of the description releases the flock
+  }
+}
+
+std::filesystem::path home_directory() {
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return home;
+  }
+  long size = ::sysconf(_SC_GETPW_R_SIZE_MAX);
+  std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
+      found != nullptr && found->pw_dir != nullptr) {
+    return found->pw_dir;
+  }
+  return "/";
+}
+
+std::filesystem::path xdg_directory(XdgKind kind) {
+  const char* variable = "XDG_CONFIG_HOME";
+  std::filesystem::path fallback = ".config";
+  if (kind == XdgKind::data) {
+    variable = "XDG_DATA_HOME";
+    fallback = ".local/share";
+  } else if (kind == XdgKind::state) {
+    variable = "XDG_STATE_HOME";
+    fallback = ".local/state";
+  }
+  // The specification ignores relative values.
+  if (const char* value = std::getenv(variable); value != nullptr && value[0] == '/') {
+    return value;
+  }
+  return home_directory() / fallback;
+}
+
+}  // namespace certcron::util

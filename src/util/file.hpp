@@ -1,0 +1,58 @@
+#pragma once
+
+// Files and folders: whole-file reads, atomic replacement, advisory locks, mkdir -p, shell
+// quoting and the XDG base folders.
+
+#include "core/error.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace certcron::util {
+
+// The whole file. ErrorKind::not_found when it does not exist, failed on other errors.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// Replaces `path` with `content` so that readers see the old or the new file, never a part:
+// a temporary file in the same folder, fsync, rename over the target, fsync the folder.
+// The new file gets `mode` (before the umask is considered: the mode is set explicitly).
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                                   unsigned mode = 0644);
+
+// mkdir -p: creates missing folders with `mode`; an existing folder is left as it is.
+Result<void> ensure_directory(const std::filesystem::path& path, unsigned mode = 0700);
+
+// POSIX shell single quoting: the result is one word for /bin/sh whatever `text` holds.
+std::string shell_quote(std::string_view text);
+
+// An exclusive flock(2) on a lock file, held until destruction. It works between threads
+// too, since each acquisition opens its own file description.
+class FileLock {
+ public:
+  // Waits up to `timeout` for the lock; ErrorKind::busy when it stays taken. Creates the
+  // lock file (not its folder) when missing.
+  static Result<FileLock> acquire(const std::filesystem::path& lock_file,
+                                  std::chrono::milliseconds timeout);
+
+  FileLock(FileLock&& other) noexcept;
+  FileLock& operator=(FileLock&& other) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// $HOME, else the password database's home folder, else "/".
+std::filesystem::path home_directory();
+
+enum class XdgKind { config, data, state };
+// $XDG_CONFIG_HOME / $XDG_DATA_HOME / $XDG_STATE_HOME when set to an absolute path, else
+// ~/.config, ~/.local/share, ~/.local/state (the XDG base directory defaults).
+std::filesystem::path xdg_directory(XdgKind kind);
+
+}  // namespace certcron::util

@@ -1,0 +1,57 @@
+# Shared by the end-to-end suites: a scratch home per suite, the built binary, a fake crontab
+# program and small assertions. Each suite ends with `finish`, which prints
+# "N passed, N failed" and fails the suite when anything failed.
+set -u
+
+: "${CERTCRON_BIN:?CERTCRON_BIN must name the built certcron binary}"
+: "${CERTCRON_SOURCE_DIR:?CERTCRON_SOURCE_DIR must name the source tree}"
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/certcron-e2e.XXXXXX")
+trap 'rm -rf "$SCRATCH"' EXIT
+export HOME="$SCRATCH/home"
+export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" XDG_STATE_HOME="$HOME/.local/state"
+export FAKE_CRONTAB_FILE="$SCRATCH/crontab.txt"
+export NO_COLOR=1 TZ=UTC
+unset CERTCRON_DB CERTCRON_CONFIG CERTCRON_NOW
+mkdir -p "$XDG_CONFIG_HOME/certcron"
+cat > "$XDG_CONFIG_HOME/certcron/config.toml" <<TOML
+[crontab]
+program = "$CERTCRON_SOURCE_DIR/tests/e2e/support/fake-crontab"
+TOML
+
+passed=0
+failed=0
+
+# run ARGS...: runs certcron, leaving $out, $err and $status.
+run() {
+  out=$("$CERTCRON_BIN" "$@" 2>"$SCRATCH/stderr") && status=0 || status=$?
+  err=$(cat "$SCRATCH/stderr")
+}
+
+ok() { passed=$((passed + 1)); }
+not_ok() {
+  failed=$((failed + 1))
+  echo "FAIL: $1" >&2
+  echo "  status: $status" >&2
+  echo "  stdout: $(printf '%s' "$out" | head -c 2000)" >&2
+  echo "  stderr: $(printf '%s' "$err" | head -c 2000)" >&2
+}
+
+# expect_status CODE NAME
+expect_status() { if [ "$status" -eq "$1" ]; then ok; else not_ok "$2 (expected exit $1)"; fi; }
+# expect_out PATTERN NAME   (grep -E on stdout)
+expect_out() { if printf '%s' "$out" | grep -Eq -- "$1"; then ok; else not_ok "$2 (stdout lacks /$1/)"; fi; }
+expect_err() { if printf '%s' "$err" | grep -Eq -- "$1"; then ok; else not_ok "$2 (stderr lacks /$1/)"; fi; }
+expect_no_out() { if printf '%s' "$out" | grep -Eq -- "$1"; then not_ok "$2 (stdout has /$1/)"; else ok; fi; }
+# expect_json JQ-LIKE-PYTHON-EXPR EXPECTED NAME: evaluates a Python expression on j=json(stdout)
+expect_json() {
+  local got
+  got=$(printf '%s' "$out" | python3 -c "import json,sys; j=json.load(sys.stdin); print(json.dumps($1))" 2>&1) || true
+  if [ "$got" = "$2" ]; then ok; else not_ok "$3 (json $1 = $got, expected $2)"; fi
+}
+expect_eq() { if [ "$1" = "$2" ]; then ok; else not_ok "$3 (got '$1', expected '$2')"; fi; }
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
