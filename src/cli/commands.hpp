@@ -21,6 +21,11 @@ void set_create_command(CLI::App& command, Context& context);
 void set_update_command(CLI::App& command, Context& context);
 void set_delete_command(CLI::App& command, Context& context);
 void set_next_command(CLI::App& command, Context& context);
+void set_crontab_command(CLI::App& command, Context& context);
+void set_execute_command(CLI::App& command, Context& context);
+void set_runs_command(CLI::App& command, Context& context);
+void set_import_command(CLI::App& command, Context& context);
+void set_due_command(CLI::App& command, Context& context);
 
 // Every subcommand, in the order `--help` lists them.
 const std::vector<CommandInfo>& command_table();

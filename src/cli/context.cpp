@@ -2,8 +2,13 @@
 
 #include "config/settings_loader.hpp"
 #include "core/schedule/schedule.hpp"
+#include "crontab/installer.hpp"
 #include "store/database.hpp"
 #include "store/job_store.hpp"
+#include "store/reminder_store.hpp"
+#include "util/process_alive.hpp"
+
+#include <unistd.h>
 
 #include <SQLiteCpp/Database.h>
 
@@ -41,11 +46,36 @@ JobStore& Context::store() {
   return *store_;
 }
 
+crontab::CrontabInstaller& Context::crontab() {
+  if (!crontab_) {
+    auto installer_options = check(crontab::installer_options(settings()));
+    JobStore& job_store = store();
+    crontab_ = std::make_unique<crontab::CrontabInstaller>(
+        [&job_store] { return job_store.identity(); }, *clock_, installer_options);
+  }
+  return *crontab_;
+}
+
 JobService& Context::jobs() {
   if (!jobs_) {
-    jobs_ = std::make_unique<JobService>(store(), *clock_, crontab_.get());
+    jobs_ = std::make_unique<JobService>(store(), *clock_, &crontab());
   }
   return *jobs_;
+}
+
+reminders::ReminderStore& Context::reminder_store() {
+  if (!reminder_store_) {
+    reminder_store_ = std::make_unique<store::SqliteReminderStore>(database());
+  }
+  return *reminder_store_;
+}
+
+RunService& Context::runs() {
+  if (!runs_) {
+    runs_ = std::make_unique<RunService>(store(), reminder_store(), *clock_, util::process_alive,
+                                         static_cast<std::int64_t>(getpid()));
+  }
+  return *runs_;
 }
 
 std::string Context::ping_base_url() { return "http://" + settings().server.listen; }

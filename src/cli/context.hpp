@@ -8,6 +8,8 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/job_service.hpp"
+#include "core/reminders/reminder_store.hpp"
+#include "core/run_service.hpp"
 #include "core/settings.hpp"
 #include "core/store.hpp"
 
@@ -18,6 +20,10 @@
 
 namespace SQLite {
 class Database;
+}
+
+namespace certcron::crontab {
+class CrontabInstaller;
 }
 
 namespace certcron::cli {
@@ -65,6 +71,9 @@ class Context {
   SQLite::Database& database();
   JobStore& store();
   JobService& jobs();
+  crontab::CrontabInstaller& crontab();
+  reminders::ReminderStore& reminder_store();
+  RunService& runs();
   const Clock& clock() const { return *clock_; }
   const Output& out() const { return output_; }
   std::string ping_base_url();
@@ -88,8 +97,10 @@ class Context {
   std::optional<Settings> settings_;
   std::unique_ptr<SQLite::Database> database_;
   std::unique_ptr<JobStore> store_;
-  std::unique_ptr<CrontabSync> crontab_;
+  std::unique_ptr<crontab::CrontabInstaller> crontab_;
   std::unique_ptr<JobService> jobs_;
+  std::unique_ptr<reminders::ReminderStore> reminder_store_;
+  std::unique_ptr<RunService> runs_;
 };
 
 }  // namespace certcron::cli

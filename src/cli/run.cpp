@@ -17,7 +17,12 @@ const std::vector<CommandInfo>& command_table() {
       {"create", "Create a job and install it into the crontab", set_create_command},
       {"update", "Change a job; the crontab follows", set_update_command},
       {"delete", "Delete a job, its runs and its crontab line", set_delete_command},
+      {"execute", "Run the expiry check now and record the run", set_execute_command},
+      {"runs", "Run history of a job, newest first", set_runs_command},
+      {"import", "Load mentors and certifications from a CSV file", set_import_command},
+      {"due", "Who would be reminded, and why, without sending", set_due_command},
       {"next", "Preview a schedule: the next fire times and a description", set_next_command},
+      {"crontab", "Inspect the managed crontab block; detect and fix drift", set_crontab_command},
   };
   return table;
 }

@@ -1,12 +1,16 @@
 #include "crontab/installer.hpp"
 
-#include "core/schedule/schedule.hpp"
+#include "core/schedule/host_zone.hpp"
 #include "util/process.hpp"
 
 #include <filesystem>
 #include <utility>
 
 namespace certcron::crontab {
+
+std::string cron_daemon_zone() {
+  return schedule::host_zone_name_from({std::nullopt, "/etc/timezone", "/etc/localtime"});
+}
 
 Result<InstallerOptions> installer_options(const Settings& settings) {
   InstallerOptions options;
@@ -25,14 +29,18 @@ Result<InstallerOptions> installer_options(const Settings& settings) {
   return options;
 }
 
-CrontabInstaller::CrontabInstaller(JobStore& store, const Clock& clock, InstallerOptions options)
-    : CrontabInstaller(store, clock, options, make_target(options.settings)) {}
+CrontabInstaller::CrontabInstaller(IdentitySource identity, const Clock& clock,
+                                   InstallerOptions options)
+    : CrontabInstaller(std::move(identity), clock, options, make_target(options.settings)) {}
 
-CrontabInstaller::CrontabInstaller(JobStore& store, const Clock& clock, InstallerOptions options,
-                                   std::unique_ptr<CrontabTarget> target)
-    : store_(store), clock_(clock), options_(std::move(options)), target_(std::move(target)) {
+CrontabInstaller::CrontabInstaller(IdentitySource identity, const Clock& clock,
+                                   InstallerOptions options, std::unique_ptr<CrontabTarget> target)
+    : identity_(std::move(identity)),
+      clock_(clock),
+      options_(std::move(options)),
+      target_(std::move(target)) {
   if (options_.host_zone.empty()) {
-    options_.host_zone = schedule::TimeZone::host_zone_name();
+    options_.host_zone = cron_daemon_zone();
   }
 }
 
@@ -41,7 +49,7 @@ Result<std::vector<ManagedEntry>> CrontabInstaller::entries(const std::vector<Jo
 }
 
 Result<InstallOutcome> CrontabInstaller::install_with_outcome(const std::vector<Job>& jobs) {
-  auto identity = store_.identity();
+  auto identity = identity_();
   if (!identity) {
     return fail(identity.error());
   }
@@ -61,7 +69,7 @@ Result<void> CrontabInstaller::install(const std::vector<Job>& jobs) {
 }
 
 Result<std::optional<std::string>> CrontabInstaller::installed_block() {
-  auto identity = store_.identity();
+  auto identity = identity_();
   if (!identity) {
     return fail(identity.error());
   }
@@ -69,7 +77,7 @@ Result<std::optional<std::string>> CrontabInstaller::installed_block() {
 }
 
 Result<VerifyReport> CrontabInstaller::verify(const std::vector<Job>& jobs) {
-  auto identity = store_.identity();
+  auto identity = identity_();
   if (!identity) {
     return fail(identity.error());
   }

@@ -6,11 +6,11 @@
 #include "core/clock.hpp"
 #include "core/job_service.hpp"
 #include "core/settings.hpp"
-#include "core/store.hpp"
 #include "crontab/entries.hpp"
 #include "crontab/install.hpp"
 #include "crontab/target.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,19 +21,28 @@ namespace certcron::crontab {
 struct InstallerOptions {
   CrontabSettings settings;
   CommandPaths paths;
-  std::string host_zone;  // the cron daemon's zone; empty = TimeZone::host_zone_name()
+  std::string host_zone;  // the cron daemon's zone; empty = cron_daemon_zone()
 };
+
+// The zone the cron daemon reads crontab times in: the system's (/etc/timezone, then the
+// /etc/localtime link), not the TZ of the shell running certcron, which the daemon never
+// sees. "UTC" when neither names one.
+std::string cron_daemon_zone();
 
 // Options from the resolved settings: [crontab], the database path, the state folder
 // (cron.log, lock, backups) and the certcron binary (crontab.binary, else this executable).
 Result<InstallerOptions> installer_options(const Settings& settings);
 
+// The database identity used in the markers (JobStore::identity), asked for only when the
+// block is read or written.
+using IdentitySource = std::function<Result<std::string>()>;
+
 class CrontabInstaller final : public CrontabSync {
  public:
-  // `store` gives the database identity used in the markers; `clock` the start of the span
-  // over which zone offsets are considered.
-  CrontabInstaller(JobStore& store, const Clock& clock, InstallerOptions options);
-  CrontabInstaller(JobStore& store, const Clock& clock, InstallerOptions options,
+  // `clock` gives the start of the span over which zone offsets are considered. The target
+  // is make_target(options.settings) unless one is given.
+  CrontabInstaller(IdentitySource identity, const Clock& clock, InstallerOptions options);
+  CrontabInstaller(IdentitySource identity, const Clock& clock, InstallerOptions options,
                    std::unique_ptr<CrontabTarget> target);
 
   // CrontabSync: the block for `jobs` (enabled ones only), written when it changed.
@@ -51,7 +60,7 @@ class CrontabInstaller final : public CrontabSync {
   const CrontabTarget& target() const { return *target_; }
 
  private:
-  JobStore& store_;
+  IdentitySource identity_;
   const Clock& clock_;
   InstallerOptions options_;
   std::unique_ptr<CrontabTarget> target_;

@@ -1,10 +1,12 @@
 #include "crontab/target.hpp"
 
 #include "crontab/crontab_test_support.hpp"
+#include "crontab/install.hpp"
 #include "util/process.hpp"
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <unistd.h>
 
 using namespace certcron;
@@ -143,6 +145,18 @@ TEST_CASE("the real crontab program round-trips a table for a throw-away user") 
   auto refused = target->write("61 * * * * nope\n");
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message.find("bad minute") != std::string::npos);
+  CHECK(*target->read() == table);
+
+  // The whole block, em dash and escaped '%' included, survives the real program.
+  ScratchDir state;
+  auto settings = program_settings("/usr/bin/crontab", user);
+  settings.state_dir = state.path.string();
+  std::vector<ManagedEntry> entries{
+      {"cron-001", "0 2 * * *", "'/usr/bin/certcron' --db '/srv/100%/c.db' execute cron-001 --scheduled"}};
+  auto installed = install_block(*target, settings, "a1b2c3", entries);
+  REQUIRE_MESSAGE(installed.has_value(), installed.error().message);
+  CHECK(*target->read() == table + *render_block("a1b2c3", entries));
+  REQUIRE(install_block(*target, settings, "a1b2c3", {}).has_value());
   CHECK(*target->read() == table);
 }
 

@@ -80,6 +80,7 @@ inline std::unique_ptr<SQLite::Database> open_reminder_database(const std::files
   auto db = std::make_unique<SQLite::Database>(file.string(),
                                                SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   db->exec("PRAGMA journal_mode = WAL");
+  db->exec("PRAGMA synchronous = NORMAL");
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA busy_timeout = 5000");
   if (!db->tableExists("certifications")) {

@@ -299,6 +299,31 @@ void record_status(int status, ProcessResult& result) {
   }
 }
 
+// Spawns the program on the child ends of the pipes, which it then closes in this process.
+Result<pid_t> start(const ProcessRequest& request, Pipe& in, Pipe& out, Pipe& err,
+                    const sigset_t& mask) {
+  const std::string& program = request.argv.front();
+  SpawnSetup setup;
+  if (int rc = setup.prepare(in, out, err, mask, request.working_directory); rc != 0) {
+    return fail(Error::failed("cannot run " + program + ": " + errno_text(rc)));
+  }
+  std::vector<std::string> argv_copy = request.argv;
+  std::vector<std::string> env = build_environment(request);
+  std::vector<char*> argv_pointers = pointers_to(argv_copy);
+  std::vector<char*> env_pointers = pointers_to(env);
+  pid_t pid = 0;
+  auto spawn = program.find('/') == std::string::npos ? posix_spawnp : posix_spawn;
+  if (int rc = spawn(&pid, program.c_str(), setup.actions(), setup.attributes(),
+                     argv_pointers.data(), env_pointers.data());
+      rc != 0) {
+    return fail(Error::failed("cannot run " + program + ": " + errno_text(rc)));
+  }
+  in.close_read();
+  out.close_write();
+  err.close_write();
+  return pid;
+}
+
 }  // namespace
 
 std::string ProcessResult::describe() const {
@@ -322,34 +347,17 @@ Result<ProcessResult> run_process(const ProcessRequest& request) {
   if (request.argv.empty() || request.argv.front().empty()) {
     return fail(Error::usage("no program to run"));
   }
-  const std::string& program = request.argv.front();
   Pipe in;
   Pipe out;
   Pipe err;
   if (!in.open() || !out.open() || !err.open()) {
-    return fail(Error::failed("cannot run " + program + ": pipe: " + errno_text(errno)));
+    return fail(Error::failed("cannot run " + request.argv.front() + ": pipe: " + errno_text(errno)));
   }
   SigpipeGuard sigpipe_guard;
-  SpawnSetup setup;
-  if (int rc = setup.prepare(in, out, err, sigpipe_guard.previous_mask(), request.working_directory);
-      rc != 0) {
-    return fail(Error::failed("cannot run " + program + ": " + errno_text(rc)));
+  auto pid = start(request, in, out, err, sigpipe_guard.previous_mask());
+  if (!pid) {
+    return fail(pid.error());
   }
-  std::vector<std::string> argv_copy = request.argv;
-  std::vector<std::string> env = build_environment(request);
-  std::vector<char*> argv_pointers = pointers_to(argv_copy);
-  std::vector<char*> env_pointers = pointers_to(env);
-  pid_t pid = 0;
-  auto spawn = program.find('/') == std::string::npos ? posix_spawnp : posix_spawn;
-  if (int rc = spawn(&pid, program.c_str(), setup.actions(), setup.attributes(),
-                     argv_pointers.data(), env_pointers.data());
-      rc != 0) {
-    return fail(Error::failed("cannot run " + program + ": " + errno_text(rc)));
-  }
-  in.close_read();
-  out.close_write();
-  err.close_write();
-
   std::optional<Clock::time_point> deadline;
   if (request.timeout) {
     deadline = Clock::now() + *request.timeout;
@@ -370,10 +378,10 @@ Result<ProcessResult> run_process(const ProcessRequest& request) {
       ::close(fd);
     }
   }
-  std::optional<int> status = finished ? wait_until(pid, deadline) : std::nullopt;
+  std::optional<int> status = finished ? wait_until(*pid, deadline) : std::nullopt;
   if (!status) {
-    kill_group(pid);
-    status = wait_for(pid);
+    kill_group(*pid);
+    status = wait_for(*pid);
     result.timed_out = true;
   }
   record_status(*status, result);

@@ -10,8 +10,8 @@
 namespace certcron::reminders {
 namespace {
 
-constexpr std::size_t kMaxEncodedBytes = 45;  // 60 base64 chars: encoded words stay <= 75
-constexpr std::size_t kFoldAt = 76;
+constexpr std::size_t kEncodedWordOverhead = 12;  // "=?UTF-8?B?" and "?="
+constexpr std::size_t kFoldAt = 76;                // RFC 2047's limit for lines with encoded words
 
 std::string base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =
@@ -108,14 +108,19 @@ std::uint64_t fnv1a(std::string_view bytes, std::uint64_t hash) {
 
 }  // namespace
 
-std::string encode_header_text(std::string_view text, std::string_view separator) {
+std::string encode_header_text(std::string_view text, std::string_view separator,
+                               std::size_t used) {
   if (!needs_encoding(text)) {
     return std::string(text);
   }
   std::string out;
   std::size_t start = 0;
   while (start < text.size()) {
-    std::size_t end = std::min(text.size(), start + kMaxEncodedBytes);
+    // Each line (the header name or the folding space included) stays within kFoldAt.
+    const std::size_t room = kFoldAt > used + kEncodedWordOverhead + 4
+                                 ? (kFoldAt - used - kEncodedWordOverhead) / 4 * 3
+                                 : 3;
+    std::size_t end = std::min(text.size(), start + room);
     // Never split a UTF-8 sequence: back up to the start of a character.
     while (end < text.size() && end > start + 1 &&
            (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
@@ -126,19 +131,20 @@ std::string encode_header_text(std::string_view text, std::string_view separator
     }
     out += "=?UTF-8?B?" + base64(text.substr(start, end - start)) + "?=";
     start = end;
+    used = 1;
   }
   return out;
 }
 
 std::string format_mailbox(std::string_view name, std::string_view address,
-                           std::string_view separator) {
+                           std::string_view separator, std::size_t used) {
   const std::string clean = single_line(name);
   if (clean.empty()) {
     return std::string(address);
   }
   std::string display;
   if (needs_encoding(clean)) {
-    display = encode_header_text(clean, separator);
+    display = encode_header_text(clean, separator, used);
   } else if (needs_quoting(clean)) {
     display = "\"";
     for (char c : clean) {
@@ -151,7 +157,15 @@ std::string format_mailbox(std::string_view name, std::string_view address,
   } else {
     display = clean;
   }
-  return display + " <" + std::string(address) + ">";
+  const std::string angle_address = "<" + std::string(address) + ">";
+  const auto last_break = display.rfind('\n');
+  const std::size_t last_line =
+      last_break == std::string::npos ? used + display.size() : display.size() - last_break - 1;
+  const bool folds = separator.find('\n') != std::string_view::npos;
+  if (folds && last_line + 1 + angle_address.size() > kFoldAt) {
+    return display + std::string(separator) + angle_address;
+  }
+  return display + " " + angle_address;
 }
 
 std::string format_rfc5322_date(Seconds instant) {
@@ -208,15 +222,15 @@ std::string render_rfc5322(const Message& message, LineEnding ending) {
       }
       const auto first = name.find_first_not_of(" \"");
       name = first == std::string::npos ? "" : name.substr(first);
-      from = format_mailbox(name, from.substr(open + 1, from.size() - open - 2), fold);
+      from = format_mailbox(name, from.substr(open + 1, from.size() - open - 2), fold, 6);
     }
   }
   const std::string subject = single_line(message.subject);
   std::string out;
   out += "From: " + from + eol;
-  out += "To: " + format_mailbox(message.to_name, message.to_email, fold) + eol;
+  out += "To: " + format_mailbox(message.to_name, message.to_email, fold, 4) + eol;
   out += "Subject: " +
-         (needs_encoding(subject) ? encode_header_text(subject, fold)
+         (needs_encoding(subject) ? encode_header_text(subject, fold, 9)
                                   : fold_ascii(subject, 9, fold)) +
          eol;
   out += "Date: " + format_rfc5322_date(message.date) + eol;

@@ -47,13 +47,15 @@ std::string make_message_id(std::string_view mentor_id, std::string_view certifi
 std::string format_rfc5322_date(Seconds instant);
 
 // `text` as is when it is printable ASCII without "=?", else RFC 2047 encoded words
-// ("=?UTF-8?B?...?=") of at most 75 characters, separated by `separator` (a folding
-// whitespace such as "\r\n ").
-std::string encode_header_text(std::string_view text, std::string_view separator);
+// ("=?UTF-8?B?...?=", never splitting a UTF-8 character) separated by `separator` (a folding
+// whitespace such as "\r\n "), sized so that each line stays within 76 characters given
+// that `used` characters (e.g. "Subject: ") precede the first word.
+std::string encode_header_text(std::string_view text, std::string_view separator,
+                               std::size_t used = 0);
 
 // "Name <address>" with the name quoted or encoded as needed; the bare address without a name.
 std::string format_mailbox(std::string_view name, std::string_view address,
-                           std::string_view separator = " ");
+                           std::string_view separator = " ", std::size_t used = 0);
 
 // The From used when the configuration sets none: "certcron@<host name>".
 std::string default_sender();

@@ -6,7 +6,6 @@
 
 #include "core/schedule/schedule.hpp"
 
-#include <array>
 #include <cstdint>
 
 namespace certcron::schedule {
@@ -32,9 +31,7 @@ class LocalMatcher {
   std::uint64_t hours_;
   std::uint64_t days_of_month_;
   std::uint64_t months_;
-  // Indexed by the weekday of the 1st of the month: bit d set when day d of such a month
-  // falls on a selected weekday.
-  std::array<std::uint64_t, 7> weekday_days_{};
+  std::uint64_t days_of_week_;  // bits 0..6, 0 = Sunday
   bool either_day_;  // both day fields restricted: cron matches a day if either does
 };
 

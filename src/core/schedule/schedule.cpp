@@ -62,8 +62,14 @@ int Schedule::frequency_minutes() const { return frequency_minutes_; }
 const TimeZone& Schedule::zone() const { return zone_; }
 
 Seconds Schedule::next_fire_after(Seconds after) const {
-  auto fires = next_fires_after(after, 1);
-  return fires.empty() ? Seconds::max() : fires.front();
+  if (!expression_) {
+    if (after >= kLatestSupported) {
+      return Seconds::max();
+    }
+    const std::int64_t step = std::int64_t{frequency_minutes_} * 60;
+    return Seconds{std::chrono::seconds{(floor_div(after.time_since_epoch().count(), step) + 1) * step}};
+  }
+  return CronFireFinder(*expression_, zone_.impl_->table).next_after(after);
 }
 
 std::vector<Seconds> Schedule::next_fires_after(Seconds after, int count) const {

@@ -1,4 +1,5 @@
 #include "core/schedule/host_zone.hpp"
+#include "core/schedule/posix_tz.hpp"
 #include "core/schedule/schedule.hpp"
 #include "core/schedule/zone_table.hpp"
 
@@ -7,6 +8,7 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 
 namespace certcron::schedule {
@@ -15,6 +17,31 @@ namespace {
 Error unknown_zone(std::string_view name) {
   return Error::invalid("server_timezone", "unknown time zone '" + std::string(name) +
                                                "'; use an IANA name such as Europe/Brussels");
+}
+
+constexpr const char* kZoneInfo = "/usr/share/zoneinfo/";
+constexpr int kLastRuleYear = 2400;
+
+// Continues the table past date-tz's last transition with the zone's POSIX rule, so clocks
+// keep changing after 2037.
+void extend_with_rule(ZoneTable& table, const std::string& name) {
+  std::ifstream in(kZoneInfo + name, std::ios::binary);
+  std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto rule = PosixZoneRule::parse(tzif_footer(contents));
+  if (!rule || !rule->has_dst()) {
+    return;
+  }
+  using namespace std::chrono;
+  const Seconds last = table.last_change();
+  const Seconds epoch{sys_days{year{1970} / January / 1}};
+  const int first_year = int(year_month_day{floor<days>(std::max(last, epoch))}.year());
+  for (int y = first_year; y <= kLastRuleYear; ++y) {
+    for (const auto& [instant, offset] : rule->changes_in(y)) {
+      if (instant > last) {
+        table.append(instant, offset);
+      }
+    }
+  }
 }
 
 // The whole history of the zone as date-tz sees it; a few hundred periods at most, read
@@ -105,6 +132,7 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   try {
     const date::time_zone* zone = date::locate_zone(impl->name);
     impl->table = read_periods(*zone);
+    extend_with_rule(impl->table, impl->name);
   } catch (const std::exception&) {
     return fail(unknown_zone(iana_name));
   }

@@ -31,6 +31,8 @@ class ZoneTable {
   void append(Seconds begin, std::chrono::seconds offset);
 
   std::size_t size() const { return begins_.size(); }
+  // When the last period began (Seconds::min() for a single-period table).
+  Seconds last_change() const { return begins_.back(); }
   // The index of the period containing `t`; `hint` (a previous answer) is tried first.
   std::size_t locate(Seconds t, std::size_t hint = 0) const;
   Period period(std::size_t index) const;

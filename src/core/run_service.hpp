@@ -1,0 +1,80 @@
+#pragma once
+
+// Runs of the expiry check: starting one (at most one running per job, one per scheduled
+// slot), finishing it, noticing runs whose process died, and listing them. Shared by
+// `certcron execute`/`runs` and the HTTP API.
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/job.hpp"
+#include "core/reminders/config.hpp"
+#include "core/reminders/delivery.hpp"
+#include "core/reminders/expiry_check.hpp"
+#include "core/reminders/reminder_store.hpp"
+#include "core/store.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace certcron {
+
+struct ExecuteRequest {
+  std::string job;  // id or name
+  RunTrigger trigger = RunTrigger::manual;
+  bool dry_run = false;
+  // Run only when a slot of the job's own schedule is due now (cron's entry point): the
+  // latest slot at or before now, no older than the grace time, not before the job existed,
+  // and with no run yet.
+  bool scheduled = false;
+};
+
+struct ExecuteOutcome {
+  std::optional<Run> run;  // the finished run; none when a scheduled execute had nothing due
+  std::string skipped;     // why nothing ran (scheduled only)
+};
+
+// Whether the process that started a run is still alive (kill(pid, 0) on the real system).
+using ProcessAlive = std::function<bool(std::int64_t pid)>;
+
+class RunService {
+ public:
+  RunService(JobStore& jobs, reminders::ReminderStore& reminders, const Clock& clock,
+             ProcessAlive alive, std::int64_t own_pid)
+      : jobs_(jobs), reminders_(reminders), clock_(clock), alive_(std::move(alive)),
+        own_pid_(own_pid) {}
+
+  // Starts, runs and finishes the check for one job. A run that fails (delivery errors, a
+  // database error mid-run) is recorded as failed and returned, not as an error; errors are
+  // for what prevented a run: unknown job, already running (conflict), database busy.
+  Result<ExecuteOutcome> execute(const ExecuteRequest& request, reminders::Delivery& delivery,
+                                 const reminders::ReminderConfig& config,
+                                 const reminders::CheckOptions& hooks = {});
+
+  // The slot a scheduled execute would run for now, if any (see ExecuteRequest::scheduled).
+  Result<std::optional<Seconds>> due_slot(const Job& job);
+
+  // Marks the job's running runs whose process is gone as abandoned. Returns how many.
+  Result<int> reap_abandoned(const Job& job);
+
+  Result<Page<Run>> runs(std::string_view job, std::optional<RunStatus> status,
+                         PageRequest page);
+
+  // Starts a run (one transaction): reaps abandoned runs first, then inserts the run as
+  // running and marks the job pingStarting. ErrorKind::conflict when one is running.
+  Result<Run> start(const Job& job, RunTrigger trigger, std::optional<Seconds> slot,
+                    bool dry_run);
+  // Finishes a run (one transaction): its status and result, and the job's latest result.
+  Result<Run> finish(Run run, const Result<RunResult>& outcome);
+
+ private:
+  Result<Job> find_job(std::string_view id_or_name);
+
+  JobStore& jobs_;
+  reminders::ReminderStore& reminders_;
+  const Clock& clock_;
+  ProcessAlive alive_;
+  std::int64_t own_pid_;
+};
+
+}  // namespace certcron

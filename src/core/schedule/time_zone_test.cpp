@@ -1,0 +1,131 @@
+#include "core/schedule/host_zone.hpp"
+#include "core/schedule/schedule.hpp"
+#include "core/schedule/schedule_test_support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using certcron::schedule::HostZoneSources;
+using certcron::schedule::TimeZone;
+using certcron::schedule::host_zone_name_from;
+using certcron::schedule::zone_name_from_path;
+using certcron::schedule::testing::instant;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ScratchDir {
+  fs::path path;
+  ScratchDir() {
+    std::string pattern = (fs::temp_directory_path() / "certcron-zone-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+};
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+}
+
+TimeZone zone(std::string_view name) {
+  auto located = TimeZone::locate(name);
+  REQUIRE(located.has_value());
+  return *located;
+}
+
+}  // namespace
+
+TEST_SUITE("schedule.zone") {
+  TEST_CASE("a known IANA zone is located and keeps its name") {
+    CHECK(zone("Europe/Brussels").name() == "Europe/Brussels");
+    CHECK(zone("UTC").name() == "UTC");
+    CHECK(zone("Etc/UTC").name() == "Etc/UTC");
+  }
+
+  TEST_CASE("an unknown zone is a validation error on server_timezone") {
+    for (const char* name : {"Mars/Olympus", "", "europe/brussels", "../../etc/passwd"}) {
+      CAPTURE(name);
+      auto located = TimeZone::locate(name);
+      REQUIRE_FALSE(located.has_value());
+      CHECK(located.error().kind == certcron::ErrorKind::validation);
+      CHECK(located.error().fields.at("server_timezone").front() ==
+            "unknown time zone '" + std::string(name) +
+                "'; use an IANA name such as Europe/Brussels");
+    }
+  }
+
+  TEST_CASE("offsets follow DST and half-hour zones") {
+    auto brussels = zone("Europe/Brussels");
+    CHECK(brussels.offset_at(instant("2026-01-15T12:00:00Z")) == 3600s);
+    CHECK(brussels.offset_at(instant("2026-03-29T00:59:59Z")) == 3600s);
+    CHECK(brussels.offset_at(instant("2026-03-29T01:00:00Z")) == 7200s);
+    CHECK(brussels.offset_at(instant("2026-10-25T01:00:00Z")) == 3600s);
+    CHECK(zone("Asia/Kolkata").offset_at(instant("2026-06-01T00:00:00Z")) == 19800s);
+    CHECK(zone("Asia/Kathmandu").offset_at(instant("2026-06-01T00:00:00Z")) == 20700s);
+    auto lord_howe = zone("Australia/Lord_Howe");
+    CHECK(lord_howe.offset_at(instant("2026-04-04T14:59:59Z")) == 39600s);
+    CHECK(lord_howe.offset_at(instant("2026-04-04T15:00:00Z")) == 37800s);
+    CHECK(zone("UTC").offset_at(instant("2026-06-01T00:00:00Z")) == 0s);
+  }
+
+  TEST_CASE("to_local gives the wall-clock time") {
+    auto local = zone("America/New_York").to_local(instant("2026-07-04T16:30:00Z"));
+    CHECK(local == std::chrono::local_days{std::chrono::year{2026} / 7 / 4} + 12h + 30min);
+  }
+
+  TEST_CASE("the host zone comes from TZ first, stripped of ':' and a zoneinfo path") {
+    ScratchDir dir;
+    write(dir.path / "timezone", "Asia/Tokyo\n");
+    HostZoneSources sources{"Europe/Brussels", dir.path / "timezone", dir.path / "localtime"};
+    CHECK(host_zone_name_from(sources) == "Europe/Brussels");
+    sources.tz_variable = ":America/New_York";
+    CHECK(host_zone_name_from(sources) == "America/New_York");
+    sources.tz_variable = ":/usr/share/zoneinfo/Asia/Kolkata";
+    CHECK(host_zone_name_from(sources) == "Asia/Kolkata");
+    sources.tz_variable = "";
+    CHECK(host_zone_name_from(sources) == "Asia/Tokyo");
+  }
+
+  TEST_CASE("without TZ the host zone comes from /etc/timezone, then the localtime link") {
+    ScratchDir dir;
+    HostZoneSources sources{std::nullopt, dir.path / "timezone", dir.path / "localtime"};
+    fs::create_symlink("../usr/share/zoneinfo/Australia/Lord_Howe", dir.path / "localtime");
+    write(dir.path / "timezone", "  Asia/Tokyo  \n");
+    CHECK(host_zone_name_from(sources) == "Asia/Tokyo");
+    fs::remove(dir.path / "timezone");
+    CHECK(host_zone_name_from(sources) == "Australia/Lord_Howe");
+    write(dir.path / "timezone", "\n");
+    CHECK(host_zone_name_from(sources) == "Australia/Lord_Howe");
+  }
+
+  TEST_CASE("with no source at all the host zone is UTC") {
+    ScratchDir dir;
+    HostZoneSources sources{std::nullopt, dir.path / "timezone", dir.path / "localtime"};
+    CHECK(host_zone_name_from(sources) == "UTC");
+    write(dir.path / "localtime", "not a link");
+    CHECK(host_zone_name_from(sources) == "UTC");
+  }
+
+  TEST_CASE("zone names are taken relative to a zoneinfo folder") {
+    CHECK(zone_name_from_path("/usr/share/zoneinfo/Europe/Brussels") == "Europe/Brussels");
+    CHECK(zone_name_from_path("/usr/share/zoneinfo/posix/Europe/Brussels") == "Europe/Brussels");
+    CHECK(zone_name_from_path("Europe/Brussels") == "Europe/Brussels");
+  }
+
+  TEST_CASE("the real host zone name is one date-tz can locate") {
+    auto name = TimeZone::host_zone_name();
+    CAPTURE(name);
+    CHECK(TimeZone::locate(name).has_value());
+  }
+}
