@@ -1,7 +1,7 @@
 add_library(certcron_warnings INTERFACE)
 target_compile_options(certcron_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  -Wunused -Woverloaded-virtual -Wimplicit-fallthrough
   $<$<BOOL:${CERTCRON_WERROR}>:-Werror>)
 
 if(CERTCRON_SANITIZE)

@@ -58,7 +58,7 @@ crontab::CrontabInstaller& Context::crontab() {
 
 JobService& Context::jobs() {
   if (!jobs_) {
-    jobs_ = std::make_unique<JobService>(store(), *clock_, &crontab());
+    jobs_ = std::make_unique<JobService>(store(), *clock_, &crontab(), liveness());
   }
   return *jobs_;
 }
@@ -72,10 +72,13 @@ reminders::ReminderStore& Context::reminder_store() {
 
 RunService& Context::runs() {
   if (!runs_) {
-    runs_ = std::make_unique<RunService>(store(), reminder_store(), *clock_, util::process_alive,
-                                         static_cast<std::int64_t>(getpid()));
+    runs_ = std::make_unique<RunService>(store(), reminder_store(), *clock_, liveness());
   }
   return *runs_;
+}
+
+RunLiveness Context::liveness() const {
+  return RunLiveness{util::process_alive, static_cast<std::int64_t>(getpid())};
 }
 
 std::string Context::ping_base_url() { return "http://" + settings().server.listen; }

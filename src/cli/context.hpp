@@ -74,6 +74,7 @@ class Context {
   crontab::CrontabInstaller& crontab();
   reminders::ReminderStore& reminder_store();
   RunService& runs();
+  RunLiveness liveness() const;
   const Clock& clock() const { return *clock_; }
   const Output& out() const { return output_; }
   std::string ping_base_url();

@@ -109,6 +109,16 @@ Result<JobDetails> JobService::details(const Job& job) {
     return fail(last.error());
   }
   details.last_run = *last;
+  if (details.last_run && details.last_run->status == RunStatus::running) {
+    auto settled = settle_run(store_, clock_, liveness_, *details.last_run);
+    if (!settled) {
+      return fail(settled.error());
+    }
+    if (settled->status == RunStatus::abandoned) {
+      details.last_run = *settled;
+      details.job.latest_result = LatestResult::check_failed;
+    }
+  }
   if (auto schedule = schedule_for(job.definition)) {
     details.human_readable_cron_expression = schedule->describe();
     if (job.definition.enabled) {

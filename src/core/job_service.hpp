@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/job.hpp"
+#include "core/run_liveness.hpp"
 #include "core/store.hpp"
 
 #include <optional>
@@ -51,8 +52,8 @@ Result<void> validate_definition(const JobDefinition& definition);
 
 class JobService {
  public:
-  JobService(JobStore& store, const Clock& clock, CrontabSync* crontab)
-      : store_(store), clock_(clock), crontab_(crontab) {}
+  JobService(JobStore& store, const Clock& clock, CrontabSync* crontab, RunLiveness liveness)
+      : store_(store), clock_(clock), crontab_(crontab), liveness_(std::move(liveness)) {}
 
   Result<JobDetails> create(const JobDefinition& definition);
   Result<JobDetails> update(std::string_view id_or_name, const JobChanges& changes);
@@ -71,6 +72,7 @@ class JobService {
   JobStore& store_;
   const Clock& clock_;
   CrontabSync* crontab_;
+  RunLiveness liveness_;
 };
 
 // "page must be at least 1", "limit must be between 1 and 100".

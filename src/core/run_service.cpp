@@ -17,24 +17,31 @@ Result<Job> RunService::find_job(std::string_view id_or_name) {
   return **found;
 }
 
-Result<std::optional<Seconds>> RunService::due_slot(const Job& job) {
+Result<std::optional<Seconds>> RunService::due_slot(const Job& job, std::string& why) {
   auto schedule = schedule_for(job.definition);
   if (!schedule) {
     return fail(schedule.error());
   }
   const Seconds now = clock_.now();
-  // Slots strictly after not_before: within the grace time, and not before the job existed.
-  Seconds not_before = now - std::chrono::minutes{job.definition.grace_time_in_minutes};
+  // A slot is due when it is no older than the grace time (a slot exactly that old still
+  // counts) and not before the job existed: latest_fire_between excludes its lower bound.
+  Seconds not_before = now - std::chrono::minutes{job.definition.grace_time_in_minutes} -
+                       std::chrono::seconds{1};
   not_before = std::max(not_before, job.created_at - std::chrono::seconds{1});
   auto slot = schedule->latest_fire_between(not_before, now);
   if (!slot) {
+    why = "no slot of " + job.id() + " is due at " + util::format_rfc3339(now);
     return std::optional<Seconds>{};
   }
   auto taken = jobs_.has_run_for_slot(job.seq, *slot);
   if (!taken) {
     return fail(taken.error());
   }
-  return *taken ? std::optional<Seconds>{} : slot;
+  if (*taken) {
+    why = "the slot " + util::format_rfc3339(*slot) + " of " + job.id() + " already has a run";
+    return std::optional<Seconds>{};
+  }
+  return slot;
 }
 
 Result<int> RunService::reap_abandoned(const Job& job) {
@@ -42,34 +49,31 @@ Result<int> RunService::reap_abandoned(const Job& job) {
   if (!running) {
     return fail(running.error());
   }
-  if (!*running || (*running)->pid == own_pid_ || alive_((*running)->pid)) {
+  if (!*running) {
     return 0;
   }
-  Run run = **running;
-  run.status = RunStatus::abandoned;
-  run.completed_at = clock_.now();
-  run.error_message = "the process running it (pid " + std::to_string(run.pid) +
-                      ") ended before the run finished; the next run delivers what it did not";
-  if (auto updated = jobs_.update_run(run); !updated) {
-    return fail(updated.error());
+  auto settled = settle_run(jobs_, clock_, liveness_, **running);
+  if (!settled) {
+    return fail(settled.error());
   }
-  return 1;
+  return settled->status == RunStatus::abandoned ? 1 : 0;
 }
 
 Result<Run> RunService::start(const Job& job, RunTrigger trigger, std::optional<Seconds> slot,
                               bool dry_run) {
+  // Settled before the transaction: marking a dead run abandoned is a change of its own.
+  if (auto reaped = reap_abandoned(job); !reaped) {
+    return fail(reaped.error());
+  }
   Run started;
   auto done = jobs_.in_transaction([&]() -> Result<void> {
-    if (auto reaped = reap_abandoned(job); !reaped) {
-      return fail(reaped.error());
-    }
     Run run;
     run.job_seq = job.seq;
     run.trigger = trigger;
     run.scheduled_for = slot;
     run.started_at = clock_.now();
     run.dry_run = dry_run;
-    run.pid = own_pid_;
+    run.pid = liveness_.own_pid;
     auto inserted = jobs_.insert_run(run);
     if (!inserted) {
       return fail(inserted.error());
@@ -141,13 +145,13 @@ Result<ExecuteOutcome> RunService::execute(const ExecuteRequest& request,
     if (!job->definition.enabled) {
       return ExecuteOutcome{std::nullopt, job->id() + " is disabled"};
     }
-    auto due = due_slot(*job);
+    std::string why;
+    auto due = due_slot(*job, why);
     if (!due) {
       return fail(due.error());
     }
     if (!*due) {
-      return ExecuteOutcome{std::nullopt, "no slot of " + job->id() + " is due at " +
-                                              util::format_rfc3339(clock_.now())};
+      return ExecuteOutcome{std::nullopt, why};
     }
     slot = *due;
   }

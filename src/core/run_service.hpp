@@ -11,6 +11,7 @@
 #include "core/reminders/delivery.hpp"
 #include "core/reminders/expiry_check.hpp"
 #include "core/reminders/reminder_store.hpp"
+#include "core/run_liveness.hpp"
 #include "core/store.hpp"
 
 #include <functional>
@@ -34,15 +35,11 @@ struct ExecuteOutcome {
   std::string skipped;     // why nothing ran (scheduled only)
 };
 
-// Whether the process that started a run is still alive (kill(pid, 0) on the real system).
-using ProcessAlive = std::function<bool(std::int64_t pid)>;
-
 class RunService {
  public:
   RunService(JobStore& jobs, reminders::ReminderStore& reminders, const Clock& clock,
-             ProcessAlive alive, std::int64_t own_pid)
-      : jobs_(jobs), reminders_(reminders), clock_(clock), alive_(std::move(alive)),
-        own_pid_(own_pid) {}
+             RunLiveness liveness)
+      : jobs_(jobs), reminders_(reminders), clock_(clock), liveness_(std::move(liveness)) {}
 
   // Starts, runs and finishes the check for one job. A run that fails (delivery errors, a
   // database error mid-run) is recorded as failed and returned, not as an error; errors are
@@ -51,8 +48,9 @@ class RunService {
                                  const reminders::ReminderConfig& config,
                                  const reminders::CheckOptions& hooks = {});
 
-  // The slot a scheduled execute would run for now, if any (see ExecuteRequest::scheduled).
-  Result<std::optional<Seconds>> due_slot(const Job& job);
+  // The slot a scheduled execute would run for now, if any (see ExecuteRequest::scheduled);
+  // without one, `why` says why not.
+  Result<std::optional<Seconds>> due_slot(const Job& job, std::string& why);
 
   // Marks the job's running runs whose process is gone as abandoned. Returns how many.
   Result<int> reap_abandoned(const Job& job);
@@ -73,8 +71,7 @@ class RunService {
   JobStore& jobs_;
   reminders::ReminderStore& reminders_;
   const Clock& clock_;
-  ProcessAlive alive_;
-  std::int64_t own_pid_;
+  RunLiveness liveness_;
 };
 
 }  // namespace certcron

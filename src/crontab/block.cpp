@@ -93,7 +93,8 @@ std::string end_marker(std::string_view identity) {
   return std::string(kEndPrefix) + std::string(identity);
 }
 
-Result<std::string> render_block(std::string_view identity, const std::vector<ManagedEntry>& entries,
+Result<std::string> render_block(std::string_view identity,
+                                 const std::vector<ManagedEntry>& entries,
                                  std::string_view user_field) {
   if (!valid_identity(identity)) {
     return fail(Error::usage("the database identity \"" + std::string(identity) +
@@ -142,14 +143,17 @@ Result<std::optional<BlockLocation>> locate_block(std::string_view crontab,
     return fail(damaged(identity, "END marker repeated on lines " + line_list(ends)));
   }
   if (ends.empty()) {
-    return fail(damaged(identity, "BEGIN marker on line " + line_list(begins) + " has no END marker"));
+    return fail(
+        damaged(identity, "BEGIN marker on line " + line_list(begins) + " has no END marker"));
   }
   if (begins.empty()) {
-    return fail(damaged(identity, "END marker on line " + line_list(ends) + " has no BEGIN marker"));
+    return fail(
+        damaged(identity, "END marker on line " + line_list(ends) + " has no BEGIN marker"));
   }
   if (ends.front() < begins.front()) {
     return fail(damaged(identity, "END marker on line " + line_list(ends) +
-                                      " comes before the BEGIN marker on line " + line_list(begins)));
+                                      " comes before the BEGIN marker on line " +
+                                      line_list(begins)));
   }
   const Line& first = lines[static_cast<std::size_t>(begins.front() - 1)];
   const Line& last = lines[static_cast<std::size_t>(ends.front() - 1)];
@@ -164,7 +168,8 @@ Result<std::optional<BlockLocation>> locate_block(std::string_view crontab,
       BlockLocation{first.offset, last.next, first.number, last.number});
 }
 
-Result<std::optional<std::string>> extract_block(std::string_view crontab, std::string_view identity) {
+Result<std::optional<std::string>> extract_block(std::string_view crontab,
+                                                 std::string_view identity) {
   auto location = locate_block(crontab, identity);
   if (!location) {
     return fail(location.error());

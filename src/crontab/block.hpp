@@ -4,8 +4,8 @@
 // in. Pure functions; every byte outside the block is preserved exactly.
 //
 //   # BEGIN certcron <identity> — managed by certcron; edit with `certcron`, not by hand
-//   0 2 * * * '/usr/bin/certcron' --db '/…/certcron.db' execute cron-001 --scheduled  # certcron:cron-001
-//   # END certcron <identity>
+//   0 2 * * * '/usr/bin/certcron' --db '/…/certcron.db' execute cron-001 --scheduled  #
+//   certcron:cron-001 # END certcron <identity>
 
 #include "core/error.hpp"
 
@@ -32,7 +32,8 @@ std::string end_marker(std::string_view identity);
 // block at all). `user_field` is the user column of cron.d files ("" for user crontabs).
 // '%' in commands is escaped as "\%" since cron turns a bare '%' into a newline. Fails
 // (ErrorKind::usage) on an identity or field that would break the line structure.
-Result<std::string> render_block(std::string_view identity, const std::vector<ManagedEntry>& entries,
+Result<std::string> render_block(std::string_view identity,
+                                 const std::vector<ManagedEntry>& entries,
                                  std::string_view user_field = "");
 
 // Where our block sits in a crontab, by byte offsets and 1-based line numbers.
@@ -50,7 +51,8 @@ Result<std::optional<BlockLocation>> locate_block(std::string_view crontab,
                                                   std::string_view identity);
 
 // The block's text as installed (markers included), nullopt when there is none.
-Result<std::optional<std::string>> extract_block(std::string_view crontab, std::string_view identity);
+Result<std::optional<std::string>> extract_block(std::string_view crontab,
+                                                 std::string_view identity);
 
 // `crontab` with its block of `identity` replaced by `block`, removed when `block` is empty,
 // or appended when there was none (after a newline if the text does not end with one).

@@ -24,8 +24,9 @@ class TableGenerator {
     int count = 1 + pick(4);
     for (int i = 0; i < count; ++i) {
       std::string tag = "cron-00" + std::to_string(i + 1);
-      result.push_back({tag, std::to_string(pick(60)) + " " + std::to_string(pick(24)) + " * * *",
-                        "'/opt/cert cron/bin' --db '/var/100%/c.db' execute " + tag + " --scheduled"});
+      result.push_back(
+          {tag, std::to_string(pick(60)) + " " + std::to_string(pick(24)) + " * * *",
+           "'/opt/cert cron/bin' --db '/var/100%/c.db' execute " + tag + " --scheduled"});
     }
     return result;
   }
@@ -43,19 +44,31 @@ class TableGenerator {
   std::string line() {
     std::string end = pick(4) == 0 ? "\r\n" : "\n";
     switch (pick(12)) {
-      case 0: return end;
-      case 1: return "# a comment, with \xc3\xa9 and tabs\t" + end;
-      case 2: return "MAILTO=\"ops@example.org\"" + end;
-      case 3: return "SHELL=/bin/bash" + end;
-      case 4: return "*/10 * * * * /usr/local/bin/sync --percent 50\\% >/dev/null 2>&1" + end;
-      case 5: return "@reboot /usr/bin/start-thing" + end;
-      case 6: return "   " + end;
-      case 7: return "# BEGIN ANSIBLE MANAGED BLOCK" + end + "0 3 * * * ansible-job" + end +
-                     "# END ANSIBLE MANAGED BLOCK" + end;
-      case 8: return foreign_block("other-db-" + std::to_string(pick(3)), end);
-      case 9: return foreign_block(std::string(kOurs) + "-copy", end);  // our id as a prefix
-      case 10: return "# BEGIN certcron" + end;                        // no identity at all
-      default: return "15 4 * * 1-5 echo '# END certcron " + std::string(kOurs) + "'" + end;
+      case 0:
+        return end;
+      case 1:
+        return "# a comment, with \xc3\xa9 and tabs\t" + end;
+      case 2:
+        return "MAILTO=\"ops@example.org\"" + end;
+      case 3:
+        return "SHELL=/bin/bash" + end;
+      case 4:
+        return "*/10 * * * * /usr/local/bin/sync --percent 50\\% >/dev/null 2>&1" + end;
+      case 5:
+        return "@reboot /usr/bin/start-thing" + end;
+      case 6:
+        return "   " + end;
+      case 7:
+        return "# BEGIN ANSIBLE MANAGED BLOCK" + end + "0 3 * * * ansible-job" + end +
+               "# END ANSIBLE MANAGED BLOCK" + end;
+      case 8:
+        return foreign_block("other-db-" + std::to_string(pick(3)), end);
+      case 9:
+        return foreign_block(std::string(kOurs) + "-copy", end);  // our id as a prefix
+      case 10:
+        return "# BEGIN certcron" + end;  // no identity at all
+      default:
+        return "15 4 * * 1-5 echo '# END certcron " + std::string(kOurs) + "'" + end;
     }
   }
 
@@ -116,60 +129,61 @@ void check_foreign_blocks_unchanged(const std::string& before, const std::string
 }  // namespace
 
 TEST_SUITE("crontab.block") {
+  TEST_CASE(
+      "500 generated tables keep every byte outside the block through install, update and "
+      "removal") {
+    for (unsigned seed = 1; seed <= 500; ++seed) {
+      CAPTURE(seed);
+      TableGenerator generate(seed);
+      std::string head = generate.lines(generate.pick(6));
+      bool has_block = generate.pick(2) == 0;
+      std::string existing = has_block ? *render_block(kOurs, generate.entries()) : "";
+      if (has_block && generate.pick(3) == 0 && !existing.empty()) {
+        existing.pop_back();  // our END marker as the last line without a newline
+      }
+      std::string tail = existing.empty() || existing.back() == '\n'
+                             ? generate.maybe_unterminated(generate.lines(generate.pick(6)))
+                             : "";
+      std::string table = head + existing + tail;
+      if (!has_block) {
+        table = generate.maybe_unterminated(table);
+      }
+      // Without a block the whole table comes before the new block; with one, head and tail
+      // surround it.
+      std::string outside_before = has_block ? head : table;
+      std::string outside_after = has_block ? tail : "";
+      std::string separator = !has_block && !table.empty() && table.back() != '\n' ? "\n" : "";
 
-TEST_CASE("500 generated tables keep every byte outside the block through install, update and removal") {
-  for (unsigned seed = 1; seed <= 500; ++seed) {
-    CAPTURE(seed);
-    TableGenerator generate(seed);
-    std::string head = generate.lines(generate.pick(6));
-    bool has_block = generate.pick(2) == 0;
-    std::string existing = has_block ? *render_block(kOurs, generate.entries()) : "";
-    if (has_block && generate.pick(3) == 0 && !existing.empty()) {
-      existing.pop_back();  // our END marker as the last line without a newline
+      std::string block = *render_block(kOurs, generate.entries());
+      auto installed = splice_block(table, kOurs, block);
+      REQUIRE(installed.has_value());
+      CHECK(*installed == outside_before + separator + block + outside_after);
+      CHECK(extract_block(*installed, kOurs)->value() == block);
+      check_foreign_blocks_unchanged(table, *installed);
+
+      auto again = splice_block(*installed, kOurs, block);
+      CHECK(*again == *installed);
+
+      std::string updated_block = *render_block(kOurs, generate.entries());
+      auto updated = splice_block(*installed, kOurs, updated_block);
+      CHECK(*updated == outside_before + separator + updated_block + outside_after);
+
+      auto removed = splice_block(*updated, kOurs, "");
+      REQUIRE(removed.has_value());
+      CHECK(*removed == outside_before + separator + outside_after);
+      CHECK_FALSE(extract_block(*removed, kOurs)->has_value());
+      check_foreign_blocks_unchanged(table, *removed);
     }
-    std::string tail = existing.empty() || existing.back() == '\n'
-                           ? generate.maybe_unterminated(generate.lines(generate.pick(6)))
-                           : "";
-    std::string table = head + existing + tail;
-    if (!has_block) {
-      table = generate.maybe_unterminated(table);
+  }
+
+  TEST_CASE(
+      "a table without our block and without new lines is returned unchanged, byte for byte") {
+    for (unsigned seed = 1000; seed < 1200; ++seed) {
+      CAPTURE(seed);
+      TableGenerator generate(seed);
+      std::string table = generate.maybe_unterminated(generate.lines(1 + generate.pick(8)));
+      CHECK(*splice_block(table, kOurs, "") == table);
     }
-    // Without a block the whole table comes before the new block; with one, head and tail
-    // surround it.
-    std::string outside_before = has_block ? head : table;
-    std::string outside_after = has_block ? tail : "";
-    std::string separator =
-        !has_block && !table.empty() && table.back() != '\n' ? "\n" : "";
-
-    std::string block = *render_block(kOurs, generate.entries());
-    auto installed = splice_block(table, kOurs, block);
-    REQUIRE(installed.has_value());
-    CHECK(*installed == outside_before + separator + block + outside_after);
-    CHECK(extract_block(*installed, kOurs)->value() == block);
-    check_foreign_blocks_unchanged(table, *installed);
-
-    auto again = splice_block(*installed, kOurs, block);
-    CHECK(*again == *installed);
-
-    std::string updated_block = *render_block(kOurs, generate.entries());
-    auto updated = splice_block(*installed, kOurs, updated_block);
-    CHECK(*updated == outside_before + separator + updated_block + outside_after);
-
-    auto removed = splice_block(*updated, kOurs, "");
-    REQUIRE(removed.has_value());
-    CHECK(*removed == outside_before + separator + outside_after);
-    CHECK_FALSE(extract_block(*removed, kOurs)->has_value());
-    check_foreign_blocks_unchanged(table, *removed);
   }
-}
-
-TEST_CASE("a table without our block and without new lines is returned unchanged, byte for byte") {
-  for (unsigned seed = 1000; seed < 1200; ++seed) {
-    CAPTURE(seed);
-    TableGenerator generate(seed);
-    std::string table = generate.maybe_unterminated(generate.lines(1 + generate.pick(8)));
-    CHECK(*splice_block(table, kOurs, "") == table);
-  }
-}
 
 }  // TEST_SUITE

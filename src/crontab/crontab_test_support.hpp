@@ -8,10 +8,10 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <sys/stat.h>
 
 namespace certcron::crontab::testing {
 

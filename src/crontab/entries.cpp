@@ -35,7 +35,9 @@ std::string execute_command(const CommandPaths& paths, std::string_view job_id) 
   return with_paths(paths, "execute " + std::string(job_id) + " --scheduled");
 }
 
-std::string monitor_command(const CommandPaths& paths) { return with_paths(paths, "check --quiet"); }
+std::string monitor_command(const CommandPaths& paths) {
+  return with_paths(paths, "check --quiet");
+}
 
 Result<std::vector<ManagedEntry>> entries_for_jobs(const std::vector<Job>& jobs,
                                                    const CommandPaths& paths,
@@ -47,7 +49,8 @@ Result<std::vector<ManagedEntry>> entries_for_jobs(const std::vector<Job>& jobs,
       enabled.push_back(&job);
     }
   }
-  std::sort(enabled.begin(), enabled.end(), [](const Job* a, const Job* b) { return a->seq < b->seq; });
+  std::sort(enabled.begin(), enabled.end(),
+            [](const Job* a, const Job* b) { return a->seq < b->seq; });
   auto planner = CronFieldsPlanner::create(host_zone, now);
   if (!planner) {
     return fail(planner.error());
@@ -56,14 +59,15 @@ Result<std::vector<ManagedEntry>> entries_for_jobs(const std::vector<Job>& jobs,
   for (const Job* job : enabled) {
     auto schedule = schedule_for(job->definition);
     if (!schedule) {
-      return fail(Error::failed("job " + job->id() + " has a schedule cron cannot use: " +
-                                error_text(schedule.error())));
+      return fail(Error::failed(
+          "job " + job->id() + " has a schedule cron cannot use: " + error_text(schedule.error())));
     }
     CronFields fields = planner->fields_for(*schedule);
     entries.push_back({job->id(), fields.fields, execute_command(paths, job->id())});
   }
   if (!entries.empty()) {
-    entries.push_back({std::string(kMonitorTag), std::string(kMonitorSchedule), monitor_command(paths)});
+    entries.push_back(
+        {std::string(kMonitorTag), std::string(kMonitorSchedule), monitor_command(paths)});
   }
   return entries;
 }

@@ -13,8 +13,8 @@ namespace fs = std::filesystem;
 
 // Marker trouble is for a human to sort out; say where and how.
 Error with_fix_advice(const Error& error, const CrontabTarget& target) {
-  return Error::failed(error.message + " in " + target.describe() + ". Nothing was changed. " +
-                       "Fix it by hand (" + target.edit_hint() +
+  return Error::failed("in " + target.describe() + ", " + error.message +
+                       ". Nothing was changed. Fix it by hand (" + target.edit_hint() +
                        "), then run `certcron crontab repair`.");
 }
 
@@ -115,8 +115,8 @@ Result<InstallOutcome> install_block(CrontabTarget& target, const CrontabSetting
   if (auto made = util::ensure_directory(settings.state_dir, 0700); !made) {
     return fail(made.error());
   }
-  auto lock = util::FileLock::acquire(fs::path(settings.state_dir) / "crontab.lock",
-                                      settings.lock_timeout);
+  auto lock =
+      util::FileLock::acquire(fs::path(settings.state_dir) / "crontab.lock", settings.lock_timeout);
   if (!lock) {
     return fail(lock.error());
   }

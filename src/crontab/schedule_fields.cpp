@@ -9,9 +9,9 @@
 namespace certcron::crontab {
 namespace {
 
+using schedule::TimeZone;
 using std::chrono::seconds;
 using std::chrono::sys_seconds;
-using schedule::TimeZone;
 
 using Segment = CronFieldsPlanner::Segment;
 
@@ -47,7 +47,8 @@ std::vector<Segment> offset_segments(const TimeZone& zone, sys_seconds from, sys
 }
 
 // Every value of host offset minus job offset that occurs while both segment lists apply.
-std::set<seconds> offset_differences(const std::vector<Segment>& job, const std::vector<Segment>& host) {
+std::set<seconds> offset_differences(const std::vector<Segment>& job,
+                                     const std::vector<Segment>& host) {
   std::set<seconds> differences;
   std::size_t i = 0;
   std::size_t k = 0;

@@ -20,7 +20,9 @@ using Seconds = std::chrono::sys_seconds;
 namespace {
 
 // Usable in static initialisers, where doctest assertions are not.
-Seconds at(std::string_view text) { return certcron::util::parse_rfc3339(text).value(); }
+Seconds at(std::string_view text) {
+  return certcron::util::parse_rfc3339(text).value();
+}
 
 // Three days either side of each DST change of 2026 in Brussels and Lord Howe (Kolkata and
 // Kathmandu have none, which is the point of pairing them with zones that do).
@@ -34,9 +36,9 @@ const std::vector<std::pair<Seconds, Seconds>> kWindows = {
 const std::vector<std::string> kJobZones = {"Europe/Brussels", "Asia/Kolkata",
                                             "Australia/Lord_Howe", "Asia/Kathmandu"};
 const std::vector<std::string> kHostZones = {"UTC", "Europe/Brussels", "Australia/Lord_Howe"};
-const std::vector<std::string> kExpressions = {"30 2 * * *", "0 2 * * *",     "15 2 * * 0",
+const std::vector<std::string> kExpressions = {"30 2 * * *",     "0 2 * * *",   "15 2 * * 0",
                                                "*/20 1-3 * * *", "45 23 * * *", "0 0 1,4,6 * *",
-                                               "59 1 * * *", "0,30 * * * *"};
+                                               "59 1 * * *",     "0,30 * * * *"};
 const std::vector<int> kFrequencies = {7, 15, 45, 60, 90, 120, 1440};
 
 std::vector<Seconds> fires_between(const Schedule& schedule, Seconds from, Seconds to) {
@@ -67,7 +69,8 @@ CronFieldsPlanner planner_for(const std::string& host_zone) {
   return *planner;
 }
 
-void check_line_serves(const Schedule& job, CronFieldsPlanner& planner, const std::string& host_zone) {
+void check_line_serves(const Schedule& job, CronFieldsPlanner& planner,
+                       const std::string& host_zone) {
   auto line = std::optional<CronFields>(planner.fields_for(job));
   CAPTURE(line->fields);
   auto line_schedule = Schedule::cron(line->fields, host_zone);
@@ -104,57 +107,59 @@ void check_line_serves(const Schedule& job, CronFieldsPlanner& planner, const st
 }  // namespace
 
 TEST_SUITE("crontab.schedule_fields") {
+  TEST_CASE(
+      "cron jobs in other zones: the line fires at every slot across DST changes of both zones") {
+    for (const auto& host : kHostZones) {
+      CronFieldsPlanner planner = planner_for(host);
+      for (const auto& zone : kJobZones) {
+        for (const auto& expression : kExpressions) {
+          CAPTURE(host);
+          CAPTURE(zone);
+          CAPTURE(expression);
+          auto job = Schedule::cron(expression, zone);
+          REQUIRE(job.has_value());
+          check_line_serves(*job, planner, host);
+        }
+      }
+    }
+  }
 
-TEST_CASE("cron jobs in other zones: the line fires at every slot across DST changes of both zones") {
-  for (const auto& host : kHostZones) {
-    CronFieldsPlanner planner = planner_for(host);
-    for (const auto& zone : kJobZones) {
-      for (const auto& expression : kExpressions) {
+  TEST_CASE("every-N-minute jobs: the line fires at every slot across DST changes of the host") {
+    for (const auto& host : kHostZones) {
+      CronFieldsPlanner planner = planner_for(host);
+      for (int frequency : kFrequencies) {
         CAPTURE(host);
-        CAPTURE(zone);
-        CAPTURE(expression);
-        auto job = Schedule::cron(expression, zone);
+        CAPTURE(frequency);
+        auto job = Schedule::every(frequency, "Asia/Kolkata");
         REQUIRE(job.has_value());
         check_line_serves(*job, planner, host);
       }
     }
   }
-}
 
-TEST_CASE("every-N-minute jobs: the line fires at every slot across DST changes of the host") {
-  for (const auto& host : kHostZones) {
-    CronFieldsPlanner planner = planner_for(host);
-    for (int frequency : kFrequencies) {
-      CAPTURE(host);
-      CAPTURE(frequency);
-      auto job = Schedule::every(frequency, "Asia/Kolkata");
+  TEST_CASE(
+      "the superset filter starts a Brussels and a Kolkata job once per slot over a year on a UTC "
+      "host") {
+    for (const auto& zone : {"Europe/Brussels", "Asia/Kolkata"}) {
+      CAPTURE(zone);
+      auto job = Schedule::cron("30 2 * * *", zone);
       REQUIRE(job.has_value());
-      check_line_serves(*job, planner, host);
+      auto line = cron_fields_for(*job, "UTC", at("2026-01-01T00:00:00Z"));
+      REQUIRE(line.has_value());
+      REQUIRE_FALSE(line->exact);
+      auto line_schedule = Schedule::cron(line->fields, "UTC");
+      Seconds from = at("2026-01-01T00:00:00Z");
+      Seconds to = at("2027-01-01T00:00:00Z");
+      auto slots = fires_between(*job, from, to);
+      auto firings = fires_between(*line_schedule, from, to);
+      CHECK(firings.size() > slots.size());
+      auto runs = simulate_runs(*job, firings, std::chrono::minutes(5));
+      CHECK(slots.size() == 365);
+      REQUIRE(runs.size() == slots.size());
+      for (Seconds slot : slots) {
+        CHECK(runs.at(slot) == slot);
+      }
     }
   }
-}
-
-TEST_CASE("the superset filter starts a Brussels and a Kolkata job once per slot over a year on a UTC host") {
-  for (const auto& zone : {"Europe/Brussels", "Asia/Kolkata"}) {
-    CAPTURE(zone);
-    auto job = Schedule::cron("30 2 * * *", zone);
-    REQUIRE(job.has_value());
-    auto line = cron_fields_for(*job, "UTC", at("2026-01-01T00:00:00Z"));
-    REQUIRE(line.has_value());
-    REQUIRE_FALSE(line->exact);
-    auto line_schedule = Schedule::cron(line->fields, "UTC");
-    Seconds from = at("2026-01-01T00:00:00Z");
-    Seconds to = at("2027-01-01T00:00:00Z");
-    auto slots = fires_between(*job, from, to);
-    auto firings = fires_between(*line_schedule, from, to);
-    CHECK(firings.size() > slots.size());
-    auto runs = simulate_runs(*job, firings, std::chrono::minutes(5));
-    CHECK(slots.size() == 365);
-    REQUIRE(runs.size() == slots.size());
-    for (Seconds slot : slots) {
-      CHECK(runs.at(slot) == slot);
-    }
-  }
-}
 
 }  // TEST_SUITE

@@ -35,8 +35,8 @@ class UserCrontab final : public CrontabTarget {
     if (!result->timed_out && result->err.find("no crontab for") != std::string::npos) {
       return std::string();
     }
-    return fail(Error::failed("`" + command_line("-l") + "` failed (" + result->describe() +
-                              ")" + stderr_suffix(*result)));
+    return fail(Error::failed("`" + command_line("-l") + "` failed (" + result->describe() + ")" +
+                              stderr_suffix(*result)));
   }
 
   Result<void> write(std::string_view table) override {
@@ -45,9 +45,8 @@ class UserCrontab final : public CrontabTarget {
       return fail(result.error());
     }
     if (!result->succeeded()) {
-      return fail(Error::failed("the crontab program refused the new table (`" +
-                                command_line("-") + "` " + result->describe() + ")" +
-                                stderr_suffix(*result)));
+      return fail(Error::failed("the crontab program refused the new table (`" + command_line("-") +
+                                "` " + result->describe() + ")" + stderr_suffix(*result)));
     }
     return {};
   }

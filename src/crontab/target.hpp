@@ -14,11 +14,11 @@
 namespace certcron::crontab {
 
 struct CrontabSettings {
-  std::string program = "crontab";  // a bare name is looked up on PATH
-  std::string user;                 // crontab -u USER; empty = the invoking user
-  std::string file;                 // non-empty: this cron.d style file instead
-  std::string cron_d_user = "root"; // the user column of `file`'s lines
-  std::string state_dir;            // holds crontab.lock and crontab.backup.1..5
+  std::string program = "crontab";   // a bare name is looked up on PATH
+  std::string user;                  // crontab -u USER; empty = the invoking user
+  std::string file;                  // non-empty: this cron.d style file instead
+  std::string cron_d_user = "root";  // the user column of `file`'s lines
+  std::string state_dir;             // holds crontab.lock and crontab.backup.1..5
   std::chrono::milliseconds program_timeout{30'000};
   std::chrono::milliseconds lock_timeout{30'000};
 };

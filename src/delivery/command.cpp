@@ -27,8 +27,8 @@ Result<void> CommandDelivery::deliver(const reminders::Message& message) {
                        {"CERTCRON_RECIPIENT", message.to_email}};
   auto result = util::run_process(request);
   if (!result) {
-    return fail(Error::failed("the delivery command could not be started: " +
-                              result.error().message));
+    return fail(
+        Error::failed("the delivery command could not be started: " + result.error().message));
   }
   if (!result->succeeded()) {
     std::string text = "the delivery command `" + command_ + "` " + result->describe();

@@ -25,7 +25,9 @@ Message sample(const std::string& email = "ana@example.org") {
   return m;
 }
 
-std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+std::string quoted(const std::filesystem::path& path) {
+  return "'" + path.string() + "'";
+}
 
 }  // namespace
 
@@ -50,9 +52,8 @@ TEST_SUITE("delivery.command") {
 
   TEST_CASE("a non-zero exit is a failure naming the status and the program's complaint") {
     ScratchDir dir;
-    const auto script = dir.write("fail.sh",
-                                  "#!/bin/sh\ncat > /dev/null\necho 'mailbox full' >&2\nexit 3\n",
-                                  kExecutable);
+    const auto script = dir.write(
+        "fail.sh", "#!/bin/sh\ncat > /dev/null\necho 'mailbox full' >&2\nexit 3\n", kExecutable);
     CommandDelivery command(quoted(script), std::chrono::seconds{10});
     auto delivered = command.deliver(sample());
     REQUIRE_FALSE(delivered.has_value());
@@ -77,12 +78,13 @@ TEST_SUITE("delivery.command") {
                                  "m2,Bo,bo@example.org,CPR,2026-03-02\n")
                 .has_value());
     const auto flag = t.dir / "bo-refused";
-    const auto script = t.dir.write("deliver.sh",
-                                    "#!/bin/sh\n"
-                                    "if [ \"$CERTCRON_RECIPIENT\" = bo@example.org ] && [ -e \"$1\" ]; "
-                                    "then echo 'no such user' >&2; exit 67; fi\n"
-                                    "cat >> \"$2\"\n",
-                                    kExecutable);
+    const auto script =
+        t.dir.write("deliver.sh",
+                    "#!/bin/sh\n"
+                    "if [ \"$CERTCRON_RECIPIENT\" = bo@example.org ] && [ -e \"$1\" ]; "
+                    "then echo 'no such user' >&2; exit 67; fi\n"
+                    "cat >> \"$2\"\n",
+                    kExecutable);
     t.dir.write("bo-refused", "");
     CommandDelivery command(quoted(script) + " " + quoted(flag) + " " + quoted(t.dir / "mbox"),
                             std::chrono::seconds{10});

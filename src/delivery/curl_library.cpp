@@ -47,8 +47,8 @@ Result<CurlApi> open_library(const char* library) {
                               " is not a usable libcurl; install it: apt-get install libcurl4"));
   }
   if (const CURLcode code = api.global_init(CURL_GLOBAL_DEFAULT); code != CURLE_OK) {
-    return fail(Error::failed(std::string("libcurl could not be initialised: ") +
-                              api.easy_strerror(code)));
+    return fail(
+        Error::failed(std::string("libcurl could not be initialised: ") + api.easy_strerror(code)));
   }
   return api;  // the handle stays open for the life of the process
 }

@@ -6,9 +6,9 @@
 
 namespace certcron::delivery {
 
-Result<std::unique_ptr<reminders::Delivery>> make_delivery(
-    const reminders::DeliveryConfig& config, const std::filesystem::path& state_dir,
-    const std::string& section) {
+Result<std::unique_ptr<reminders::Delivery>> make_delivery(const reminders::DeliveryConfig& config,
+                                                           const std::filesystem::path& state_dir,
+                                                           const std::string& section) {
   const std::string prefix = section + ".delivery.";
   if (config.timeout_seconds <= 0) {
     return fail(Error::invalid(prefix + "timeout_seconds", "must be a positive number of seconds"));
@@ -26,8 +26,9 @@ Result<std::unique_ptr<reminders::Delivery>> make_delivery(
       return std::make_unique<CommandDelivery>(config.command, timeout);
     case reminders::DeliveryKind::webhook:
       if (!config.url.starts_with("http://") && !config.url.starts_with("https://")) {
-        return fail(Error::invalid(prefix + "url", "kind \"webhook\" needs an http:// or https:// "
-                                                   "URL, e.g. \"https://hooks.example.org/certcron\""));
+        return fail(Error::invalid(prefix + "url",
+                                   "kind \"webhook\" needs an http:// or https:// "
+                                   "URL, e.g. \"https://hooks.example.org/certcron\""));
       }
       return std::make_unique<WebhookDelivery>(config.url, timeout);
   }

@@ -103,7 +103,8 @@ class HttpTestServer {
         break;
       }
       data.append(buffer, static_cast<std::size_t>(got));
-      if (header_end == std::string::npos && (header_end = data.find("\r\n\r\n")) != std::string::npos) {
+      if (header_end == std::string::npos &&
+          (header_end = data.find("\r\n\r\n")) != std::string::npos) {
         const auto at = data.find("Content-Length: ");
         wanted = at == std::string::npos ? 0 : std::stoul(data.substr(at + 16));
       }
@@ -130,8 +131,8 @@ class HttpTestServer {
       return;
     }
     const std::string body = status < 300 ? "ok" : "something broke on the receiving side";
-    const std::string answer = "HTTP/1.1 " + std::to_string(status) + " Test\r\nContent-Length: " +
-                               std::to_string(body.size()) +
+    const std::string answer = "HTTP/1.1 " + std::to_string(status) +
+                               " Test\r\nContent-Length: " + std::to_string(body.size()) +
                                "\r\nConnection: close\r\n\r\n" + body;
     (void)::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
   }

@@ -10,8 +10,8 @@ std::string outbox_file_name(const std::string& message_id) {
     if (c == '<' || c == '>') {
       continue;
     }
-    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '@';
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '-' || c == '_' || c == '@';
     name += safe ? c : '_';
   }
   if (name.empty() || name.front() == '.') {

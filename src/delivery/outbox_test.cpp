@@ -6,18 +6,20 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <map>
-#include <sys/stat.h>
 
 using namespace certcron::reminders;
-using certcron::delivery::OutboxDelivery;
 using certcron::delivery::outbox_file_name;
+using certcron::delivery::OutboxDelivery;
 using testing::ScratchDir;
 
 namespace {
 
-certcron::Seconds instant(const char* text) { return *certcron::util::parse_rfc3339(text); }
+certcron::Seconds instant(const char* text) {
+  return *certcron::util::parse_rfc3339(text);
+}
 
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& folder) {
   std::vector<std::filesystem::path> files;

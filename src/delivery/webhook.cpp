@@ -75,9 +75,9 @@ Result<void> WebhookDelivery::deliver(const reminders::Message& message) {
   curl.easy_setopt(h, CURLOPT_WRITEDATA, &answer);
   curl.easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
   if (const CURLcode code = curl.easy_perform(h); code != CURLE_OK) {
-    return fail(Error::failed("webhook " + url_ + ": " +
-                              (error_text[0] != '\0' ? std::string(error_text)
-                                                     : std::string(curl.easy_strerror(code)))));
+    return fail(Error::failed(
+        "webhook " + url_ + ": " +
+        (error_text[0] != '\0' ? std::string(error_text) : std::string(curl.easy_strerror(code)))));
   }
   long status = 0;
   curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

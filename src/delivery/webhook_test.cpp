@@ -151,8 +151,9 @@ TEST_SUITE("delivery.factory") {
     config.url = "https://hooks.example.org/certcron";
     CHECK(make_delivery(config, "/tmp/state").has_value());
     config.timeout_seconds = 0;
-    CHECK(make_delivery(config, "/tmp/state").error().fields.count(
-              "reminders.delivery.timeout_seconds") == 1);
+    CHECK(make_delivery(config, "/tmp/state")
+              .error()
+              .fields.count("reminders.delivery.timeout_seconds") == 1);
   }
 
   TEST_CASE("the default outbox is in the state folder") {

@@ -34,8 +34,12 @@ auto guarded(F&& body) -> decltype(body()) {
   }
 }
 
-Seconds to_seconds(std::int64_t value) { return Seconds{std::chrono::seconds{value}}; }
-std::int64_t from_seconds(Seconds value) { return value.time_since_epoch().count(); }
+Seconds to_seconds(std::int64_t value) {
+  return Seconds{std::chrono::seconds{value}};
+}
+std::int64_t from_seconds(Seconds value) {
+  return value.time_since_epoch().count();
+}
 
 const char* to_text(LedgerOutcome outcome) {
   return outcome == LedgerOutcome::sent ? "sent" : "superseded";
@@ -103,9 +107,16 @@ SqliteReminderStore::Statements& SqliteReminderStore::statements() {
 }
 
 Result<void> SqliteReminderStore::in_transaction(const std::function<Result<void>()>& work) {
+  // Inside a transaction someone else opened on this connection, a savepoint gives the same
+  // all-or-nothing without ending theirs.
+  const bool nested = sqlite3_get_autocommit(db_.getHandle()) == 0;
+  const char* const begin = nested ? "SAVEPOINT reminder_store" : "BEGIN IMMEDIATE";
+  const char* const commit = nested ? "RELEASE reminder_store" : "COMMIT";
+  const char* const rollback =
+      nested ? "ROLLBACK TO reminder_store; RELEASE reminder_store" : "ROLLBACK";
   auto begun = guarded([&]() -> Result<void> {
     statements();
-    db_.exec("BEGIN IMMEDIATE");
+    db_.exec(begin);
     return {};
   });
   if (!begun) {
@@ -119,7 +130,7 @@ Result<void> SqliteReminderStore::in_transaction(const std::function<Result<void
   }
   if (outcome) {
     auto committed = guarded([&]() -> Result<void> {
-      db_.exec("COMMIT");
+      db_.exec(commit);
       return {};
     });
     if (committed) {
@@ -127,7 +138,7 @@ Result<void> SqliteReminderStore::in_transaction(const std::function<Result<void
     }
     outcome = committed;
   }
-  db_.tryExec("ROLLBACK");
+  db_.tryExec(rollback);
   return outcome;
 }
 
@@ -175,10 +186,10 @@ Result<void> SqliteReminderStore::upsert_one(const CertificationRow& row,
     ++counts.certifications_inserted;
   } else {
     const auto id = s.find_certification.getColumn(0).getInt64();
-    const bool same = s.find_certification.getColumn(1).getString() == row.expires_on &&
-                      s.find_certification.getColumn(2).getInt64() ==
-                          from_seconds(row.expires_at) &&
-                      s.find_certification.getColumn(3).getString() == row.issued_at;
+    const bool same =
+        s.find_certification.getColumn(1).getString() == row.expires_on &&
+        s.find_certification.getColumn(2).getInt64() == from_seconds(row.expires_at) &&
+        s.find_certification.getColumn(3).getString() == row.issued_at;
     s.find_certification.reset();
     if (!same) {
       s.update_certification.reset();
@@ -224,11 +235,10 @@ Result<void> SqliteReminderStore::for_each_expiring(
       q.bind(5, kPageRows);
       page.clear();
       while (q.executeStep()) {
-        page.push_back(Certification{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                                     q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                     q.getColumn(4).getString(), q.getColumn(5).getString(),
-                                     q.getColumn(6).getString(),
-                                     to_seconds(q.getColumn(7).getInt64())});
+        page.push_back(Certification{
+            q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+            q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+            q.getColumn(6).getString(), to_seconds(q.getColumn(7).getInt64())});
       }
       q.reset();  // ends the read before `visit` writes
       return {};
@@ -275,8 +285,8 @@ Result<std::vector<LedgerEntry>> SqliteReminderStore::ledger_for(std::int64_t ce
       entry.certification_id = certification_id;
       entry.expires_on = std::string(expires_on);
       entry.threshold = q.getColumn(0).getInt();
-      entry.outcome = q.getColumn(1).getString() == "sent" ? LedgerOutcome::sent
-                                                           : LedgerOutcome::superseded;
+      entry.outcome =
+          q.getColumn(1).getString() == "sent" ? LedgerOutcome::sent : LedgerOutcome::superseded;
       entry.recorded_at = to_seconds(q.getColumn(2).getInt64());
       entry.run_seq = q.getColumn(3).isNull() ? 0 : q.getColumn(3).getInt64();
       entry.message_id = q.getColumn(4).isNull() ? "" : q.getColumn(4).getString();

@@ -42,8 +42,7 @@ class SqliteReminderStore final : public reminders::ReminderStore {
  private:
   struct Statements;
   Statements& statements();  // throws SQLite::Exception, like every statement call
-  Result<void> upsert_one(const reminders::CertificationRow& row,
-                          reminders::UpsertCounts& counts);
+  Result<void> upsert_one(const reminders::CertificationRow& row, reminders::UpsertCounts& counts);
 
   SQLite::Database& db_;
   std::unique_ptr<Statements> statements_;

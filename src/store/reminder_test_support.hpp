@@ -1,7 +1,8 @@
 #pragma once
 
 // Shared by the reminder and delivery tests: a scratch folder, a real SQLite database with the
-// reminder schema (step 2) applied, a CSV import helper and a recording delivery.
+// reminder schema (step 2) applied, CSV import from a string, and a delivery that records
+// what it is given.
 
 #include "core/reminders/delivery.hpp"
 #include "core/reminders/import.hpp"
@@ -44,9 +45,10 @@ class ScratchDir {
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(std::string_view tail) const { return path_ / tail; }
 
-  std::filesystem::path write(std::string_view name, std::string_view text,
-                              std::filesystem::perms perms = std::filesystem::perms::owner_read |
-                                                             std::filesystem::perms::owner_write) const {
+  std::filesystem::path write(
+      std::string_view name, std::string_view text,
+      std::filesystem::perms perms = std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write) const {
     const auto file = path_ / name;
     std::filesystem::create_directories(file.parent_path());
     std::ofstream(file, std::ios::binary) << text;

@@ -1,15 +1,12 @@
 #include "util/file.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
-#include <vector>
+#include <cerrno>
+#include <cstring>
+#include <thread>
 
 namespace certcron::util {
 namespace {
@@ -100,15 +97,16 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
   std::string temp = (directory / ("." + path.filename().string() + ".XXXXXX")).string();
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) {
-    return fail(Error::failed("cannot write " + describe_errno(path, errno)));
+    std::string message = "cannot write ";
+    message += describe_errno(path, errno);
+    return fail(Error::failed(std::move(message)));
   }
   FdCloser closer(fd);
   auto abandon = [&](int error) {
     ::unlink(temp.c_str());
     return fail(Error::failed("cannot write " + describe_errno(path, error)));
   };
-  if (!write_all(fd, content) || ::fchmod(fd, static_cast<mode_t>(mode)) != 0 ||
-      ::fsync(fd) != 0) {
+  if (!write_all(fd, content) || ::fchmod(fd, static_cast<mode_t>(mode)) != 0 || ::fsync(fd) != 0) {
     return abandon(errno);
   }
   if (::close(closer.release()) != 0) {
@@ -171,7 +169,9 @@ Result<FileLock> FileLock::acquire(const std::filesystem::path& lock_file,
   return FileLock(closer.release());
 }
 
-FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+FileLock::FileLock(FileLock&& other) noexcept : fd_(other.fd_) {
+  other.fd_ = -1;
+}
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
   if (this != &other) {
@@ -188,38 +188,6 @@ FileLock::~FileLock() {
   if (fd_ >= 0) {
     ::close(fd_);  // closing the last descriptor of the description releases the flock
   }
-}
-
-std::filesystem::path home_directory() {
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    return home;
-  }
-  long size = ::sysconf(_SC_GETPW_R_SIZE_MAX);
-  std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
-  passwd entry{};
-  passwd* found = nullptr;
-  if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) == 0 &&
-      found != nullptr && found->pw_dir != nullptr) {
-    return found->pw_dir;
-  }
-  return "/";
-}
-
-std::filesystem::path xdg_directory(XdgKind kind) {
-  const char* variable = "XDG_CONFIG_HOME";
-  std::filesystem::path fallback = ".config";
-  if (kind == XdgKind::data) {
-    variable = "XDG_DATA_HOME";
-    fallback = ".local/share";
-  } else if (kind == XdgKind::state) {
-    variable = "XDG_STATE_HOME";
-    fallback = ".local/state";
-  }
-  // The specification ignores relative values.
-  if (const char* value = std::getenv(variable); value != nullptr && value[0] == '/') {
-    return value;
-  }
-  return home_directory() / fallback;
 }
 
 }  // namespace certcron::util

@@ -1,9 +1,9 @@
 #pragma once
 
-// Files and folders: whole-file reads, atomic replacement, advisory locks, mkdir -p, shell
-// quoting and the XDG base folders.
+// Files and folders: whole-file reads, atomic replacement, advisory locks, mkdir -p and shell
+// quoting.
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -46,13 +46,5 @@ class FileLock {
   explicit FileLock(int fd) : fd_(fd) {}
   int fd_ = -1;
 };
-
-// $HOME, else the password database's home folder, else "/".
-std::filesystem::path home_directory();
-
-enum class XdgKind { config, data, state };
-// $XDG_CONFIG_HOME / $XDG_DATA_HOME / $XDG_STATE_HOME when set to an absolute path, else
-// ~/.config, ~/.local/share, ~/.local/state (the XDG base directory defaults).
-std::filesystem::path xdg_directory(XdgKind kind);
 
 }  // namespace certcron::util

@@ -3,11 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sys/stat.h>
 #include <thread>
 #include <vector>
 
@@ -41,138 +41,120 @@ unsigned mode_of(const fs::path& path) {
 }  // namespace
 
 TEST_SUITE("util.file") {
-
-TEST_CASE("read_file returns the bytes as stored, CR and NUL included") {
-  ScratchDir dir;
-  std::string content("a\r\nb\0c", 6);
-  put(dir.path / "f", content);
-  auto read = read_file(dir.path / "f");
-  REQUIRE(read.has_value());
-  CHECK(*read == content);
-}
-
-TEST_CASE("read_file of a missing file is not_found") {
-  ScratchDir dir;
-  auto read = read_file(dir.path / "missing");
-  REQUIRE_FALSE(read.has_value());
-  CHECK(read.error().kind == certcron::ErrorKind::not_found);
-}
-
-TEST_CASE("write_file_atomically replaces the file, sets the mode and leaves no temp file") {
-  ScratchDir dir;
-  put(dir.path / "target", "old");
-  REQUIRE(write_file_atomically(dir.path / "target", "new content", 0640).has_value());
-  CHECK(*read_file(dir.path / "target") == "new content");
-  CHECK(mode_of(dir.path / "target") == 0640);
-  int entries = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path)) {
-    ++entries;
+  TEST_CASE("read_file returns the bytes as stored, CR and NUL included") {
+    ScratchDir dir;
+    std::string content("a\r\nb\0c", 6);
+    put(dir.path / "f", content);
+    auto read = read_file(dir.path / "f");
+    REQUIRE(read.has_value());
+    CHECK(*read == content);
   }
-  CHECK(entries == 1);
-}
 
-TEST_CASE("write_file_atomically into a missing folder fails and creates nothing") {
-  ScratchDir dir;
-  auto written = write_file_atomically(dir.path / "no" / "target", "x");
-  REQUIRE_FALSE(written.has_value());
-  CHECK(written.error().message.find("target") != std::string::npos);
-  CHECK_FALSE(fs::exists(dir.path / "no"));
-}
+  TEST_CASE("read_file of a missing file is not_found") {
+    ScratchDir dir;
+    auto read = read_file(dir.path / "missing");
+    REQUIRE_FALSE(read.has_value());
+    CHECK(read.error().kind == certcron::ErrorKind::not_found);
+  }
 
-TEST_CASE("ensure_directory creates nested folders with the mode and accepts existing ones") {
-  ScratchDir dir;
-  auto nested = dir.path / "a" / "b" / "c";
-  REQUIRE(ensure_directory(nested, 0750).has_value());
-  CHECK(fs::is_directory(nested));
-  mode_t umask_now = ::umask(0);
-  ::umask(umask_now);
-  CHECK(mode_of(nested) == (0750 & ~static_cast<unsigned>(umask_now)));
-  REQUIRE(ensure_directory(nested, 0700).has_value());
-}
+  TEST_CASE("write_file_atomically replaces the file, sets the mode and leaves no temp file") {
+    ScratchDir dir;
+    put(dir.path / "target", "old");
+    REQUIRE(write_file_atomically(dir.path / "target", "new content", 0640).has_value());
+    CHECK(*read_file(dir.path / "target") == "new content");
+    CHECK(mode_of(dir.path / "target") == 0640);
+    int entries = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path)) {
+      ++entries;
+    }
+    CHECK(entries == 1);
+  }
 
-TEST_CASE("ensure_directory refuses a path that is a file") {
-  ScratchDir dir;
-  put(dir.path / "file", "x");
-  CHECK_FALSE(ensure_directory(dir.path / "file").has_value());
-  CHECK_FALSE(ensure_directory(dir.path / "file" / "below").has_value());
-}
+  TEST_CASE("write_file_atomically into a missing folder fails and creates nothing") {
+    ScratchDir dir;
+    auto written = write_file_atomically(dir.path / "no" / "target", "x");
+    REQUIRE_FALSE(written.has_value());
+    CHECK(written.error().message.find("target") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir.path / "no"));
+  }
 
-TEST_CASE("shell_quote yields one shell word that expands to the original text") {
-  for (std::string text : {"", "plain", "with space", "it's", "$HOME `x` \"q\" \\ *", "''"}) {
+  TEST_CASE("ensure_directory creates nested folders with the mode and accepts existing ones") {
+    ScratchDir dir;
+    auto nested = dir.path / "a" / "b" / "c";
+    REQUIRE(ensure_directory(nested, 0750).has_value());
+    CHECK(fs::is_directory(nested));
+    mode_t umask_now = ::umask(0);
+    ::umask(umask_now);
+    CHECK(mode_of(nested) == (0750 & ~static_cast<unsigned>(umask_now)));
+    REQUIRE(ensure_directory(nested, 0700).has_value());
+  }
+
+  TEST_CASE("ensure_directory refuses a path that is a file") {
+    ScratchDir dir;
+    put(dir.path / "file", "x");
+    CHECK_FALSE(ensure_directory(dir.path / "file").has_value());
+    CHECK_FALSE(ensure_directory(dir.path / "file" / "below").has_value());
+  }
+
+  TEST_CASE("shell_quote yields one shell word that expands to the original text") {
+    for (std::string text : {"", "plain", "with space", "it's", "$HOME `x` \"q\" \\ *", "''"}) {
+      ProcessRequest request;
+      request.argv = {"/bin/sh", "-c", "printf '%s' " + shell_quote(text)};
+      auto result = run_process(request);
+      REQUIRE(result.has_value());
+      CHECK(result->out == text);
+    }
+    CHECK(shell_quote("/usr/bin/certcron") == "'/usr/bin/certcron'");
+    CHECK(shell_quote("it's") == "'it'\\''s'");
+  }
+
+  TEST_CASE("a file lock excludes a second holder until released, then times out as busy") {
+    ScratchDir dir;
+    auto lock_path = dir.path / "lock";
+    auto first = FileLock::acquire(lock_path, std::chrono::milliseconds(100));
+    REQUIRE(first.has_value());
+    auto second = FileLock::acquire(lock_path, std::chrono::milliseconds(100));
+    REQUIRE_FALSE(second.has_value());
+    CHECK(second.error().kind == certcron::ErrorKind::busy);
+    { auto released = std::move(*first); }
+    CHECK(FileLock::acquire(lock_path, std::chrono::milliseconds(100)).has_value());
+  }
+
+  TEST_CASE("a file lock serialises threads doing read-modify-write on one file") {
+    ScratchDir dir;
+    auto counter = dir.path / "counter";
+    put(counter, "0");
+    std::atomic<int> failures = 0;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 25; ++i) {
+          auto lock = FileLock::acquire(dir.path / "lock", std::chrono::seconds(30));
+          auto value = read_file(counter);
+          if (!lock || !value ||
+              !write_file_atomically(counter, std::to_string(std::stoi(*value) + 1))) {
+            ++failures;
+          }
+        }
+      });
+    }
+    for (auto& thread : threads) {
+      thread.join();
+    }
+    CHECK(failures == 0);
+    CHECK(*read_file(counter) == "100");
+  }
+
+  TEST_CASE("a file lock is held against another process") {
+    ScratchDir dir;
+    auto lock_path = dir.path / "lock";
+    auto held = FileLock::acquire(lock_path, std::chrono::milliseconds(100));
+    REQUIRE(held.has_value());
     ProcessRequest request;
-    request.argv = {"/bin/sh", "-c", "printf '%s' " + shell_quote(text)};
+    request.argv = {"flock", "--nonblock", lock_path.string(), "true"};
     auto result = run_process(request);
     REQUIRE(result.has_value());
-    CHECK(result->out == text);
+    CHECK(result->exit_code != 0);
   }
-  CHECK(shell_quote("/usr/bin/certcron") == "'/usr/bin/certcron'");
-  CHECK(shell_quote("it's") == "'it'\\''s'");
-}
-
-TEST_CASE("a file lock excludes a second holder until released, then times out as busy") {
-  ScratchDir dir;
-  auto lock_path = dir.path / "lock";
-  auto first = FileLock::acquire(lock_path, std::chrono::milliseconds(100));
-  REQUIRE(first.has_value());
-  auto second = FileLock::acquire(lock_path, std::chrono::milliseconds(100));
-  REQUIRE_FALSE(second.has_value());
-  CHECK(second.error().kind == certcron::ErrorKind::busy);
-  { auto released = std::move(*first); }
-  CHECK(FileLock::acquire(lock_path, std::chrono::milliseconds(100)).has_value());
-}
-
-TEST_CASE("a file lock serialises threads doing read-modify-write on one file") {
-  ScratchDir dir;
-  auto counter = dir.path / "counter";
-  put(counter, "0");
-  std::atomic<int> failures = 0;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < 25; ++i) {
-        auto lock = FileLock::acquire(dir.path / "lock", std::chrono::seconds(30));
-        auto value = read_file(counter);
-        if (!lock || !value ||
-            !write_file_atomically(counter, std::to_string(std::stoi(*value) + 1))) {
-          ++failures;
-        }
-      }
-    });
-  }
-  for (auto& thread : threads) {
-    thread.join();
-  }
-  CHECK(failures == 0);
-  CHECK(*read_file(counter) == "100");
-}
-
-TEST_CASE("a file lock is held against another process") {
-  ScratchDir dir;
-  auto lock_path = dir.path / "lock";
-  auto held = FileLock::acquire(lock_path, std::chrono::milliseconds(100));
-  REQUIRE(held.has_value());
-  ProcessRequest request;
-  request.argv = {"flock", "--nonblock", lock_path.string(), "true"};
-  auto result = run_process(request);
-  REQUIRE(result.has_value());
-  CHECK(result->exit_code != 0);
-}
-
-TEST_CASE("XDG folders follow absolute variables and fall back below HOME") {
-  const char* saved_home = std::getenv("HOME");
-  std::string home_copy = saved_home ? saved_home : "";
-  ::setenv("HOME", "/home/ana", 1);
-  ::setenv("XDG_STATE_HOME", "relative/ignored", 1);
-  ::setenv("XDG_DATA_HOME", "/data", 1);
-  CHECK(xdg_directory(XdgKind::state) == fs::path("/home/ana/.local/state"));
-  CHECK(xdg_directory(XdgKind::data) == fs::path("/data"));
-  ::unsetenv("XDG_CONFIG_HOME");
-  CHECK(xdg_directory(XdgKind::config) == fs::path("/home/ana/.config"));
-  ::unsetenv("XDG_STATE_HOME");
-  ::unsetenv("XDG_DATA_HOME");
-  if (saved_home) {
-    ::setenv("HOME", home_copy.c_str(), 1);
-  }
-}
 
 }  // TEST_SUITE

@@ -1,18 +1,18 @@
 #include "util/process.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
-#include <spawn.h>
 #include <string_view>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -21,7 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error) {
+  return std::strerror(error);
+}
 
 // Both ends of a pipe, closed on destruction; the parent keeps one end, the child the other.
 struct Pipe {
@@ -174,7 +176,9 @@ class SpawnSetup {
   posix_spawnattr_t attributes_{};
 };
 
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_nonblocking(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 // Reads what is available; closes the pipe end at EOF or on an error.
 void drain(int& fd, std::string& sink) {
@@ -236,7 +240,8 @@ bool pump(Exchange& fds, const ProcessRequest& request, ProcessResult& result,
       }
       wait_ms = static_cast<int>(std::min<long long>(left.count(), 60'000));
     }
-    std::array<pollfd, 3> polled{{{fds.out, POLLIN, 0}, {fds.err, POLLIN, 0}, {fds.in, POLLOUT, 0}}};
+    std::array<pollfd, 3> polled{
+        {{fds.out, POLLIN, 0}, {fds.err, POLLIN, 0}, {fds.in, POLLOUT, 0}}};
     int ready = ::poll(polled.data(), polled.size(), wait_ms);
     if (ready < 0 && errno != EINTR) {
       return true;  // cannot happen with valid descriptors; stop reading rather than spin
@@ -351,7 +356,8 @@ Result<ProcessResult> run_process(const ProcessRequest& request) {
   Pipe out;
   Pipe err;
   if (!in.open() || !out.open() || !err.open()) {
-    return fail(Error::failed("cannot run " + request.argv.front() + ": pipe: " + errno_text(errno)));
+    return fail(
+        Error::failed("cannot run " + request.argv.front() + ": pipe: " + errno_text(errno)));
   }
   SigpipeGuard sigpipe_guard;
   auto pid = start(request, in, out, err, sigpipe_guard.previous_mask());

@@ -4,7 +4,7 @@
 // string through /bin/sh -c), optional stdin data, stdout and stderr captured separately,
 // an optional timeout after which the program's whole process group is killed.
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 #include <chrono>
 #include <optional>

@@ -24,8 +24,7 @@ TemplateValues reminder_values(const Certification& certification, const Decisio
 }
 
 Message compose_reminder(const Certification& certification, const Decision& decision,
-                         std::chrono::sys_days expiry, const ReminderConfig& config,
-                         Seconds now) {
+                         std::chrono::sys_days expiry, const ReminderConfig& config, Seconds now) {
   const auto values = reminder_values(certification, decision, expiry);
   Message message;
   message.message_id = make_message_id(certification.mentor_id, certification.certification,

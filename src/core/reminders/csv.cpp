@@ -17,14 +17,16 @@ CsvReader::CsvReader(std::istream& in) : buffer_(in.rdbuf()) {}
 // dominates the time of a million-row import.
 int CsvReader::peek() {
   auto c = buffer_->sgetc();
-  return c == std::char_traits<char>::eof() ? kEnd : std::char_traits<char>::to_int_type(
-                                                          std::char_traits<char>::to_char_type(c));
+  return c == std::char_traits<char>::eof()
+             ? kEnd
+             : std::char_traits<char>::to_int_type(std::char_traits<char>::to_char_type(c));
 }
 
 int CsvReader::get() {
   auto c = buffer_->sbumpc();
-  return c == std::char_traits<char>::eof() ? kEnd : std::char_traits<char>::to_int_type(
-                                                          std::char_traits<char>::to_char_type(c));
+  return c == std::char_traits<char>::eof()
+             ? kEnd
+             : std::char_traits<char>::to_int_type(std::char_traits<char>::to_char_type(c));
 }
 
 void CsvReader::skip_rest_of_line() {
@@ -73,8 +75,7 @@ bool CsvReader::read_quoted(std::string& field, CsvRecord& record) {
       return false;
     }
   }
-  record.error = "a quoted field opened on line " + std::to_string(opened_on) +
-                 " is never closed";
+  record.error = "a quoted field opened on line " + std::to_string(opened_on) + " is never closed";
   stopped_ = true;
   return false;
 }
@@ -123,8 +124,9 @@ bool CsvReader::next(CsvRecord& record) {
       }
       c = peek();
       if (c != ',' && c != '\n' && c != '\r' && c != kEnd) {
-        record.error = "unexpected text after a closing quote (double a quote inside a quoted "
-                       "field: \"\")";
+        record.error =
+            "unexpected text after a closing quote (double a quote inside a quoted "
+            "field: \"\")";
         skip_rest_of_line();
         return true;
       }
@@ -142,8 +144,9 @@ bool CsvReader::next(CsvRecord& record) {
       return true;
     }
     if (c == '"') {
-      record.error = "a quote inside an unquoted field (quote the whole field and double the "
-                     "quote: \"\")";
+      record.error =
+          "a quote inside an unquoted field (quote the whole field and double the "
+          "quote: \"\")";
       skip_rest_of_line();
       return true;
     }

@@ -38,7 +38,7 @@ TEST_SUITE("reminders.csv") {
     CHECK(records[1].line == 2);
     CHECK(records[1].fields[0] == "a\nb\nc");
     CHECK(records[2].line == 5);
-    CHECK(records[3].line == 7);  // line 6 is blank
+    CHECK(records[3].line == 7);            // line 6 is blank
     CHECK(records[3].fields[1] == "3\n4");  // CRLF inside quotes kept as one line break
     CHECK(records[4].line == 9);
   }

@@ -39,8 +39,8 @@ class MentorTally {
 };
 
 // What happens to each due reminder: sent, previewed...
-using DueHandler = std::function<Result<void>(const Certification&, const Decision&,
-                                              const Message&)>;
+using DueHandler =
+    std::function<Result<void>(const Certification&, const Decision&, const Message&)>;
 
 Result<RunResult> scan(ReminderStore& store, const ReminderConfig& config,
                        const schedule::TimeZone& zone, Seconds now, const DueHandler& handle,
@@ -134,8 +134,7 @@ Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
     }
     if (auto delivered = delivery.deliver(message); !delivered) {
       ++counts.errors;
-      notify(CheckEvent::Kind::failed, certification, decision, message,
-             delivered.error().message);
+      notify(CheckEvent::Kind::failed, certification, decision, message, delivered.error().message);
       return {};
     }
     // Delivered: record it now, before the next delivery, so a crash repeats at most this one.
@@ -143,8 +142,7 @@ Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
         !recorded) {
       return fail(Error{recorded.error().kind,
                         "delivered " + message.message_id +
-                            " but could not record it in the ledger: " +
-                            recorded.error().message,
+                            " but could not record it in the ledger: " + recorded.error().message,
                         {}});
     }
     ++counts.reminders_sent;

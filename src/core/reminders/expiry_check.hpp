@@ -47,7 +47,8 @@ struct CheckOptions {
 // pages), decides each (see policy.hpp), delivers the due reminders one by one and records
 // each in the ledger right after its delivery succeeded, in a transaction of its own; the
 // less urgent thresholds it passed over are recorded with it as superseded. A crash can thus
-// only repeat the one message in flight, with the same Message-ID.
+// only repeat the one message in flight, with the same Message-ID. (So call it outside any
+// open transaction on the store's connection: inside one, nothing would be committed early.)
 //
 // RunResult: certifications_checked = certifications whose local expiry date is within that
 // window (those the policy looked at, reminded or not); mentors_checked = distinct mentors

@@ -8,13 +8,15 @@
 using namespace certcron::reminders;
 using certcron::Seconds;
 using certcron::schedule::TimeZone;
+using testing::import_text;
 using testing::RecordingDelivery;
 using testing::TestDatabase;
-using testing::import_text;
 
 namespace {
 
-Seconds instant(const char* text) { return *certcron::util::parse_rfc3339(text); }
+Seconds instant(const char* text) {
+  return *certcron::util::parse_rfc3339(text);
+}
 
 TimeZone zone(const char* name) {
   auto located = TimeZone::locate(name);
@@ -184,8 +186,9 @@ TEST_SUITE("reminders.check") {
     CHECK(testing::read_bytes(f.t.file) == before);
     CHECK(testing::read_bytes(f.t.file.string() + "-wal") == wal_before);
     REQUIRE(events.size() == 4);
-    CHECK(events[1] == "B: expires in 5 days: crossed the 7-day threshold (30-day reminder never "
-                       "sent, now skipped)");
+    CHECK(events[1] ==
+          "B: expires in 5 days: crossed the 7-day threshold (30-day reminder never "
+          "sent, now skipped)");
     // The real run afterwards still sends everything.
     CHECK(f.run("2026-03-01T02:00:00Z").reminders_sent == 4);
   }
@@ -194,18 +197,18 @@ TEST_SUITE("reminders.check") {
     Fixture f;
     f.run("2026-03-01T02:00:00Z");
     std::vector<std::string> lines;
-    auto result = list_due(f.t.store, f.config, f.utc, instant("2026-03-05T09:00:00Z"),
-                           [&](const DueReminder& due) {
-                             lines.push_back(due.certification.mentor_id + " " +
-                                             due.certification.certification + " " +
-                                             due.message.subject + " | " + due.decision.reason);
-                           });
+    auto result = list_due(
+        f.t.store, f.config, f.utc, instant("2026-03-05T09:00:00Z"), [&](const DueReminder& due) {
+          lines.push_back(due.certification.mentor_id + " " + due.certification.certification +
+                          " " + due.message.subject + " | " + due.decision.reason);
+        });
     REQUIRE(result.has_value());
     CHECK(result->reminders_sent == 1);
     REQUIRE(lines.size() == 1);
-    CHECK(lines[0].starts_with("m1 B Your B certification expires on 2026-03-06 | expires "
-                               "tomorrow: crossed the 1-day threshold (30-day reminder skipped "
-                               "2026-03-01; 7-day reminder sent 2026-03-01)"));
+    CHECK(
+        lines[0].starts_with("m1 B Your B certification expires on 2026-03-06 | expires "
+                             "tomorrow: crossed the 1-day threshold (30-day reminder skipped "
+                             "2026-03-01; 7-day reminder sent 2026-03-01)"));
     CHECK(f.ledger() == 8);
   }
 
@@ -238,8 +241,8 @@ TEST_SUITE("reminders.check") {
     RecordingDelivery delivery;
     CheckOptions options;
     options.now = instant("2026-03-01T12:00:00Z");  // 2 March 01:00 in Auckland
-    auto result = run_expiry_check(t.store, delivery, ReminderConfig{}, zone("Pacific/Auckland"),
-                                   options);
+    auto result =
+        run_expiry_check(t.store, delivery, ReminderConfig{}, zone("Pacific/Auckland"), options);
     REQUIRE(result.has_value());
     REQUIRE(delivery.delivered.size() == 1);
     CHECK(delivery.delivered[0].threshold == 30);

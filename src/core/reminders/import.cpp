@@ -92,8 +92,8 @@ std::optional<Layout> read_header(const CsvRecord& record, ErrorList& errors) {
       }
     }
     if (column < 0) {
-      errors.add(record.line, "unknown column '" + name + "' (the header is " +
-                                  expected_header() + ", in any order)");
+      errors.add(record.line, "unknown column '" + name + "' (the header is " + expected_header() +
+                                  ", in any order)");
       ok = false;
     } else if (layout.index[static_cast<std::size_t>(column)] >= 0) {
       errors.add(record.line, "column '" + name + "' appears twice");
@@ -104,8 +104,8 @@ std::optional<Layout> read_header(const CsvRecord& record, ErrorList& errors) {
   }
   for (int c = 0; c < kIssuedAt; ++c) {
     if (layout.index[static_cast<std::size_t>(c)] < 0) {
-      errors.add(record.line, std::string("missing column '") +
-                                  kColumnNames[static_cast<std::size_t>(c)] + "'");
+      errors.add(record.line,
+                 std::string("missing column '") + kColumnNames[static_cast<std::size_t>(c)] + "'");
       ok = false;
     }
   }
@@ -163,15 +163,15 @@ std::optional<CertificationRow> check_row(const CsvRecord& record, const Layout&
     ok = false;
   }
   if (!value[kIssuedAt].empty() && !parse_expiry(value[kIssuedAt])) {
-    errors.add(record.line, "issued_at: '" + value[kIssuedAt] +
-                                "' is not a date (use YYYY-MM-DD or RFC 3339)");
+    errors.add(record.line,
+               "issued_at: '" + value[kIssuedAt] + "' is not a date (use YYYY-MM-DD or RFC 3339)");
     ok = false;
   }
   if (!ok) {
     return std::nullopt;
   }
-  return CertificationRow{value[kMentorId],        value[kName],         value[kEmail],
-                          value[kCertification],   expiry->canonical,    expiry->instant,
+  return CertificationRow{value[kMentorId],      value[kName],      value[kEmail],
+                          value[kCertification], expiry->canonical, expiry->instant,
                           value[kIssuedAt]};
 }
 
@@ -186,8 +186,8 @@ Result<std::int64_t> scan(const CsvOpener& open, ErrorList& errors,
   CsvReader reader(**input);
   CsvRecord record;
   if (!reader.next(record)) {
-    errors.add(1, "the file is empty (the first line must be the header " +
-                      expected_header() + ")");
+    errors.add(1,
+               "the file is empty (the first line must be the header " + expected_header() + ")");
     return 0;
   }
   auto layout = read_header(record, errors);

@@ -6,9 +6,9 @@
 
 using namespace certcron::reminders;
 using certcron::ErrorKind;
-using testing::TestDatabase;
 using testing::import_text;
 using testing::read_bytes;
+using testing::TestDatabase;
 
 namespace {
 
@@ -97,26 +97,26 @@ TEST_SUITE("reminders.import") {
     t.db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     const auto before = read_bytes(t.file);
     const auto wal_before = read_bytes(t.file.string() + "-wal");
-    auto result = import_text(
-        t.store,
-        "mentor_id,name,email,certification,expires_at\n"                // 1
-        "m1,Ana,ana@example.org,First Aid,2030-01-01\n"                  // 2 (good)
-        "m4,\"Multi\nLine\",x@example.org,CPR,2026-02-30\n"              // 3-4
-        "m5,Bob,bob@example,CPR,2026-01-01\n"                            // 5
-        ",Carol,carol@example.org,CPR,2026-01-01\n"                      // 6
-        "m7,Dan,dan@example.org,CPR,2026-13-01T00:00:00Z\n"              // 7
-        "m8,Eve,eve@example.org,CPR\n"                                   // 8
-        "m9,Fay,fay @example.org,CPR,2026-01-01\n");                     // 9
+    auto result = import_text(t.store,
+                              "mentor_id,name,email,certification,expires_at\n"    // 1
+                              "m1,Ana,ana@example.org,First Aid,2030-01-01\n"      // 2 (good)
+                              "m4,\"Multi\nLine\",x@example.org,CPR,2026-02-30\n"  // 3-4
+                              "m5,Bob,bob@example,CPR,2026-01-01\n"                // 5
+                              ",Carol,carol@example.org,CPR,2026-01-01\n"          // 6
+                              "m7,Dan,dan@example.org,CPR,2026-13-01T00:00:00Z\n"  // 7
+                              "m8,Eve,eve@example.org,CPR\n"                       // 8
+                              "m9,Fay,fay @example.org,CPR,2026-01-01\n");         // 9
     const auto errors = errors_of(result);
-    CHECK(errors == testing::joined(Lines{
-                        "line 3: expires_at: '2026-02-30' is not a date (use YYYY-MM-DD or RFC 3339)",
-                        "line 5: email: 'bob@example' is not an email address",
-                        "line 6: mentor_id: missing",
-                        "line 7: expires_at: '2026-13-01T00:00:00Z' is not a date (use YYYY-MM-DD "
-                        "or RFC 3339)",
-                        "line 8: expected 5 fields, found 4",
-                        "line 9: email: 'fay @example.org' is not an email address",
-                    }));
+    CHECK(errors ==
+          testing::joined(Lines{
+              "line 3: expires_at: '2026-02-30' is not a date (use YYYY-MM-DD or RFC 3339)",
+              "line 5: email: 'bob@example' is not an email address",
+              "line 6: mentor_id: missing",
+              "line 7: expires_at: '2026-13-01T00:00:00Z' is not a date (use YYYY-MM-DD "
+              "or RFC 3339)",
+              "line 8: expected 5 fields, found 4",
+              "line 9: email: 'fay @example.org' is not an email address",
+          }));
     CHECK(result.error().message == "The file was not imported: 6 errors (nothing was changed).");
     CHECK(read_bytes(t.file) == before);
     CHECK(read_bytes(t.file.string() + "-wal") == wal_before);
@@ -128,17 +128,18 @@ TEST_SUITE("reminders.import") {
   TEST_CASE("header problems are reported on line 1") {
     TestDatabase t;
     CHECK(errors_of(import_text(t.store, "mentor_id,name,email,certification,expires,extra\n")) ==
-          testing::joined(Lines{
-              "line 1: unknown column 'expires' (the header is "
-              "mentor_id,name,email,certification,expires_at[,issued_at], in any order)",
-              "line 1: unknown column 'extra' (the header is "
-              "mentor_id,name,email,certification,expires_at[,issued_at], in any order)",
-              "line 1: missing column 'expires_at'"}));
-    CHECK(errors_of(import_text(t.store, "mentor_id,name,email,email,certification,expires_at\n")) ==
-          testing::joined(Lines{"line 1: column 'email' appears twice"}));
+          testing::joined(
+              Lines{"line 1: unknown column 'expires' (the header is "
+                    "mentor_id,name,email,certification,expires_at[,issued_at], in any order)",
+                    "line 1: unknown column 'extra' (the header is "
+                    "mentor_id,name,email,certification,expires_at[,issued_at], in any order)",
+                    "line 1: missing column 'expires_at'"}));
+    CHECK(
+        errors_of(import_text(t.store, "mentor_id,name,email,email,certification,expires_at\n")) ==
+        testing::joined(Lines{"line 1: column 'email' appears twice"}));
     CHECK(errors_of(import_text(t.store, "")) ==
           testing::joined(Lines{"line 1: the file is empty (the first line must be the header "
-                                   "mentor_id,name,email,certification,expires_at[,issued_at])"}));
+                                "mentor_id,name,email,certification,expires_at[,issued_at])"}));
   }
 
   TEST_CASE("a BOM, CRLF line ends, blank lines and a bad issued_at are handled") {
@@ -149,7 +150,7 @@ TEST_SUITE("reminders.import") {
                                         "\r\n"
                                         "m1,Ana,ana@example.org,CPR,2026-01-01,yesterday\r\n"));
     CHECK(errors == testing::joined(Lines{"line 3: issued_at: 'yesterday' is not a date (use "
-                                             "YYYY-MM-DD or RFC 3339)"}));
+                                          "YYYY-MM-DD or RFC 3339)"}));
   }
 
   TEST_CASE("a quoting error is reported with the line where its record starts") {
@@ -159,27 +160,30 @@ TEST_SUITE("reminders.import") {
                                         "m1,\"Ana\nLopez\",ana@example.org,CPR,2026-01-01\n"
                                         "m2,Bo\"b,bob@example.org,CPR,2026-01-01\n"
                                         "m3,\"Cy,cy@example.org,CPR,2026-01-01\n"));
-    CHECK(errors == testing::joined(Lines{
-                        "line 4: a quote inside an unquoted field (quote the whole field and "
-                        "double the quote: \"\")",
-                        "line 5: a quoted field opened on line 5 is never closed"}));
+    CHECK(errors == testing::joined(
+                        Lines{"line 4: a quote inside an unquoted field (quote the whole field and "
+                              "double the quote: \"\")",
+                              "line 5: a quoted field opened on line 5 is never closed"}));
   }
 
   TEST_CASE("a line break inside a name becomes a space; inside an id it is an error") {
     TestDatabase t;
-    CHECK(errors_of(import_text(t.store, "mentor_id,name,email,certification,expires_at\n"
-                                         "\"m\n1\",Ana,a@example.org,CPR,2026-01-01\n")) ==
+    CHECK(errors_of(import_text(t.store,
+                                "mentor_id,name,email,certification,expires_at\n"
+                                "\"m\n1\",Ana,a@example.org,CPR,2026-01-01\n")) ==
           testing::joined(Lines{"line 2: mentor_id: contains a line break"}));
-    REQUIRE(import_text(t.store, "mentor_id,name,email,certification,expires_at\n"
-                                 "m1,\"Ana\r\nLopez\",a@example.org,CPR,2026-01-01\n")
+    REQUIRE(import_text(t.store,
+                        "mentor_id,name,email,certification,expires_at\n"
+                        "m1,\"Ana\r\nLopez\",a@example.org,CPR,2026-01-01\n")
                 .has_value());
     CHECK(t.db->execAndGet("SELECT name FROM mentors").getString() == "Ana Lopez");
   }
 
   TEST_CASE("invalid UTF-8 is rejected with the field named") {
     TestDatabase t;
-    CHECK(errors_of(import_text(t.store, "mentor_id,name,email,certification,expires_at\n"
-                                         "m1,Caf\xE9,a@example.org,CPR,2026-01-01\n")) ==
+    CHECK(errors_of(import_text(t.store,
+                                "mentor_id,name,email,certification,expires_at\n"
+                                "m1,Caf\xE9,a@example.org,CPR,2026-01-01\n")) ==
           testing::joined(Lines{"line 2: name: not valid UTF-8"}));
   }
 
@@ -195,7 +199,8 @@ TEST_SUITE("reminders.import") {
     REQUIRE(errors.size() == kMaxListedImportErrors + 1);
     CHECK(errors.front() == "line 2: email: 'bad' is not an email address");
     CHECK(errors.back() == "... and 5 more errors");
-    CHECK(result.error().message == "The file was not imported: 1005 errors (nothing was changed).");
+    CHECK(result.error().message ==
+          "The file was not imported: 1005 errors (nothing was changed).");
   }
 
   TEST_CASE("progress is reported while validating and while writing") {

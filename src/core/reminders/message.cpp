@@ -11,7 +11,7 @@ namespace certcron::reminders {
 namespace {
 
 constexpr std::size_t kEncodedWordOverhead = 12;  // "=?UTF-8?B?" and "?="
-constexpr std::size_t kFoldAt = 76;                // RFC 2047's limit for lines with encoded words
+constexpr std::size_t kFoldAt = 76;               // RFC 2047's limit for lines with encoded words
 
 std::string base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =
@@ -171,8 +171,8 @@ std::string format_mailbox(std::string_view name, std::string_view address,
 std::string format_rfc5322_date(Seconds instant) {
   static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                                        "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const auto day = std::chrono::floor<std::chrono::days>(instant);
   const std::chrono::year_month_day ymd{day};
   const std::chrono::weekday weekday{day};
@@ -190,8 +190,8 @@ std::string make_message_id(std::string_view mentor_id, std::string_view certifi
   // Length-prefixed parts, so ("ab", "c") and ("a", "bc") differ.
   std::string key;
   const std::string threshold_text = std::to_string(threshold);
-  for (std::string_view part : {mentor_id, certification, expires_on,
-                                std::string_view(threshold_text)}) {
+  for (std::string_view part :
+       {mentor_id, certification, expires_on, std::string_view(threshold_text)}) {
     key += std::to_string(part.size()) + ":" + std::string(part) + ";";
   }
   char buffer[64];
@@ -237,8 +237,8 @@ std::string render_rfc5322(const Message& message, LineEnding ending) {
   out += "Message-ID: " + message.message_id + eol;
   out += "MIME-Version: 1.0" + eol;
   out += "Content-Type: text/plain; charset=utf-8" + eol;
-  out += std::string("Content-Transfer-Encoding: ") + (has_8bit(message.body) ? "8bit" : "7bit") +
-         eol;
+  out +=
+      std::string("Content-Transfer-Encoding: ") + (has_8bit(message.body) ? "8bit" : "7bit") + eol;
   out += "Auto-Submitted: auto-generated" + eol;
   out += eol;
   for (char c : message.body) {

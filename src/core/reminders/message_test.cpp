@@ -1,5 +1,5 @@
-#include "core/reminders/compose.hpp"
 #include "core/reminders/message.hpp"
+#include "core/reminders/compose.hpp"
 #include "core/reminders/template.hpp"
 
 #include "util/time.hpp"
@@ -12,7 +12,9 @@ using certcron::Seconds;
 
 namespace {
 
-Seconds instant(const char* text) { return *certcron::util::parse_rfc3339(text); }
+Seconds instant(const char* text) {
+  return *certcron::util::parse_rfc3339(text);
+}
 
 std::string decode_base64(std::string_view text) {
   static const std::string alphabet =
@@ -93,9 +95,10 @@ TEST_SUITE("reminders.message") {
     CHECK(checked.error().kind == ErrorKind::validation);
     const auto& messages = checked.error().fields.at("reminders.subject");
     REQUIRE(messages.size() == 1);
-    CHECK(messages[0] == "unknown placeholder {nmae} (use {name}, {email}, {mentor_id}, "
-                         "{certification}, {expires_on}, {days_left}, {threshold}, {when}, "
-                         "{expiry})");
+    CHECK(messages[0] ==
+          "unknown placeholder {nmae} (use {name}, {email}, {mentor_id}, "
+          "{certification}, {expires_on}, {days_left}, {threshold}, {when}, "
+          "{expiry})");
     CHECK(check_template("{name} {{nmae}}", "reminders.subject").has_value());
     ReminderConfig config;
     config.body = "Dear {mentor}";
@@ -117,7 +120,8 @@ TEST_SUITE("reminders.message") {
   }
 
   TEST_CASE("the RFC 5322 date format") {
-    CHECK(format_rfc5322_date(instant("2026-03-26T10:05:00Z")) == "Thu, 26 Mar 2026 10:05:00 +0000");
+    CHECK(format_rfc5322_date(instant("2026-03-26T10:05:00Z")) ==
+          "Thu, 26 Mar 2026 10:05:00 +0000");
     CHECK(format_rfc5322_date(instant("2027-01-03T00:00:09Z")) == "Sun, 3 Jan 2027 00:00:09 +0000");
   }
 
@@ -140,8 +144,9 @@ TEST_SUITE("reminders.message") {
   TEST_CASE("non-ASCII subjects and names are RFC 2047 encoded words that decode back") {
     auto m = sample();
     m.to_name = "Zoë Ångström-Ñúñez";
-    m.subject = "Votre certification « Premiers secours » expire le 10 avril 2026 — renouvelez-la "
-                "dès maintenant 🙂";
+    m.subject =
+        "Votre certification « Premiers secours » expire le 10 avril 2026 — renouvelez-la "
+        "dès maintenant 🙂";
     m.body = "Bonjour Zoë,\n";
     const auto text = render_rfc5322(m);
     for (std::size_t pos = 0, end = 0; pos < text.find("\r\n\r\n"); pos = end + 2) {
@@ -193,15 +198,17 @@ TEST_SUITE("reminders.message") {
     const auto expiry = *certcron::util::parse_date("2026-04-10");
     const auto m = compose_reminder(c, decision, expiry, config, instant("2026-04-04T02:00:00Z"));
     CHECK(m.subject == "First Aid: 7/6 in 6 days (m1, ana@example.org)");
-    CHECK(m.body.starts_with("Hello Ana Lopez,\n\nThis is a reminder that your First Aid "
-                             "certification expires on 2026-04-10, in 6 days.\n"));
+    CHECK(
+        m.body.starts_with("Hello Ana Lopez,\n\nThis is a reminder that your First Aid "
+                           "certification expires on 2026-04-10, in 6 days.\n"));
     CHECK(m.message_id == make_message_id("m1", "First Aid", "2026-04-09T21:00:00Z", 7));
     CHECK(m.expires_on == "2026-04-10");
     CHECK(m.to_email == "ana@example.org");
     decision.threshold = kExpiredThreshold;
     decision.days_left = -3;
     config.body = "{name}: {expiry} [{threshold}]";
-    const auto expired = compose_reminder(c, decision, expiry, config, instant("2026-04-13T02:00:00Z"));
+    const auto expired =
+        compose_reminder(c, decision, expiry, config, instant("2026-04-13T02:00:00Z"));
     CHECK(expired.body == "Ana Lopez: expired on 2026-04-10, 3 days ago [expired]");
   }
 

@@ -8,8 +8,8 @@ namespace certcron::reminders {
 namespace {
 
 bool in_ledger(const std::vector<LedgerEntry>& ledger, int threshold) {
-  return std::ranges::any_of(ledger,
-                             [&](const LedgerEntry& entry) { return entry.threshold == threshold; });
+  return std::ranges::any_of(
+      ledger, [&](const LedgerEntry& entry) { return entry.threshold == threshold; });
 }
 
 std::string reminder_name(int threshold) {
@@ -21,12 +21,24 @@ std::string describe_expiry(int days_left) {
   return (days_left >= 0 ? "expires " : "expired ") + relative_days(days_left);
 }
 
+// "30-day", "7- and 30-day", "1-, 7- and 30-day" (thresholds ascending).
+std::string threshold_list(const std::vector<int>& thresholds) {
+  std::string out;
+  for (std::size_t i = 0; i < thresholds.size(); ++i) {
+    if (i > 0) {
+      out += i + 1 == thresholds.size() ? " and " : ", ";
+    }
+    out += std::to_string(thresholds[i]) + (i + 1 == thresholds.size() ? "-day" : "-");
+  }
+  return out;
+}
+
 std::string explain(const ReminderConfig& config, const Decision& decision,
                     const std::vector<LedgerEntry>& ledger, const schedule::TimeZone& zone) {
   std::string reason = describe_expiry(decision.days_left) + ": ";
   if (decision.threshold == kExpiredThreshold) {
-    reason += "the one reminder after expiry (sent within " +
-              std::to_string(config.expired_window_days) + " days of it)";
+    reason += "within the " + std::to_string(config.expired_window_days) +
+              "-day window for the one reminder after expiry";
   } else {
     reason += "crossed the " + std::to_string(decision.threshold) + "-day threshold";
   }
@@ -36,8 +48,10 @@ std::string explain(const ReminderConfig& config, const Decision& decision,
     notes.push_back(reminder_name(entry.threshold) +
                     (entry.outcome == LedgerOutcome::sent ? " sent " : " skipped ") + day);
   }
-  for (int threshold : decision.superseded) {
-    notes.push_back(reminder_name(threshold) + " never sent, now skipped");
+  if (!decision.superseded.empty()) {
+    notes.push_back(threshold_list(decision.superseded) +
+                    (decision.superseded.size() == 1 ? " reminder" : " reminders") +
+                    " never sent, now skipped");
   }
   if (!notes.empty()) {
     reason += " (";

@@ -41,7 +41,7 @@ struct Decision {
   int threshold = 0;  // the one to send now; kExpiredThreshold after expiry
   int days_left = 0;
   std::vector<int> superseded;  // crossed, less urgent, never recorded: passed over
-  std::string reason;  // "expires in 6 days: crossed the 7-day threshold (30-day ...)"
+  std::string reason;           // "expires in 6 days: crossed the 7-day threshold (30-day ...)"
 };
 
 // nullopt when nothing is due (no threshold crossed, outside the expired window, or the most

@@ -16,12 +16,21 @@ TimeZone zone(const char* name) {
   return *located;
 }
 
-TimeZone utc() { return zone("UTC"); }
+TimeZone utc() {
+  return zone("UTC");
+}
 
-Seconds instant(const char* text) { return *certcron::util::parse_rfc3339(text); }
+Seconds instant(const char* text) {
+  return *certcron::util::parse_rfc3339(text);
+}
 
 LedgerEntry entry(int threshold, LedgerOutcome outcome, const char* when) {
-  return LedgerEntry{1, "2026-03-10", threshold, outcome, instant(when), 1,
+  return LedgerEntry{1,
+                     "2026-03-10",
+                     threshold,
+                     outcome,
+                     instant(when),
+                     1,
                      outcome == LedgerOutcome::sent ? "<x@certcron>" : ""};
 }
 
@@ -40,14 +49,13 @@ Certification expiring(const char* expires_on) {
 const ReminderConfig config;
 
 int days_left(const char* expires_on, const char* now, const TimeZone& z) {
-  return static_cast<int>((expiry_date(expiring(expires_on), z) - local_date(instant(now), z))
-                              .count());
+  return static_cast<int>(
+      (expiry_date(expiring(expires_on), z) - local_date(instant(now), z)).count());
 }
 
 }  // namespace
 
 TEST_SUITE("reminders.policy") {
-
   TEST_CASE("a threshold is crossed on the day days_left reaches it, not before") {
     CHECK_FALSE(decide(config, 31, {}, utc()).has_value());
     auto at_30 = decide(config, 30, {}, utc());
@@ -73,8 +81,9 @@ TEST_SUITE("reminders.policy") {
     REQUIRE(missed_week.has_value());
     CHECK(missed_week->threshold == 7);
     CHECK(missed_week->superseded == std::vector<int>{30});
-    CHECK(missed_week->reason == "expires in 5 days: crossed the 7-day threshold (30-day "
-                                 "reminder never sent, now skipped)");
+    CHECK(missed_week->reason ==
+          "expires in 5 days: crossed the 7-day threshold (30-day "
+          "reminder never sent, now skipped)");
     auto today = decide(config, 0, {entry(30, LedgerOutcome::sent, "2026-02-08T02:00:00Z")}, utc());
     REQUIRE(today.has_value());
     CHECK(today->threshold == 1);
@@ -89,16 +98,20 @@ TEST_SUITE("reminders.policy") {
   }
 
   TEST_CASE("after expiry one expired reminder is due, only within the window") {
-    auto expired = decide(config, -1, {entry(1, LedgerOutcome::sent, "2026-03-09T02:00:00Z")}, utc());
+    auto expired =
+        decide(config, -1, {entry(1, LedgerOutcome::sent, "2026-03-09T02:00:00Z")}, utc());
     REQUIRE(expired.has_value());
     CHECK(expired->threshold == kExpiredThreshold);
     CHECK(expired->superseded == std::vector<int>{7, 30});
-    CHECK(expired->reason.starts_with(
-        "expired yesterday: the one reminder after expiry (sent within 30 days of it)"));
+    CHECK(expired->reason ==
+          "expired yesterday: within the 30-day window for the one reminder after expiry "
+          "(1-day reminder sent 2026-03-09; 7- and 30-day reminders never sent, now skipped)");
+    CHECK(decide(config, -2, {}, utc())
+              ->reason.ends_with("(1-, 7- and 30-day reminders never sent, now skipped)"));
     CHECK(decide(config, -30, {}, utc())->threshold == kExpiredThreshold);
     CHECK_FALSE(decide(config, -31, {}, utc()).has_value());
-    CHECK_FALSE(decide(config, -2, {entry(kExpiredThreshold, LedgerOutcome::sent,
-                                          "2026-03-11T02:00:00Z")},
+    CHECK_FALSE(decide(config, -2,
+                       {entry(kExpiredThreshold, LedgerOutcome::sent, "2026-03-11T02:00:00Z")},
                        utc()));
     ReminderConfig narrow = config;
     narrow.expired_window_days = 0;
@@ -108,11 +121,12 @@ TEST_SUITE("reminders.policy") {
   TEST_CASE("a configured 0-day threshold is distinct from the expired reminder") {
     ReminderConfig with_zero = config;
     with_zero.thresholds_days = {7, 0};
-    auto on_the_day = decide(with_zero, 0, {entry(7, LedgerOutcome::sent, "2026-03-03T02:00:00Z")},
-                             utc());
+    auto on_the_day =
+        decide(with_zero, 0, {entry(7, LedgerOutcome::sent, "2026-03-03T02:00:00Z")}, utc());
     REQUIRE(on_the_day.has_value());
     CHECK(on_the_day->threshold == 0);
-    auto after = decide(with_zero, -1, {entry(0, LedgerOutcome::sent, "2026-03-10T02:00:00Z")}, utc());
+    auto after =
+        decide(with_zero, -1, {entry(0, LedgerOutcome::sent, "2026-03-10T02:00:00Z")}, utc());
     REQUIRE(after.has_value());
     CHECK(after->threshold == kExpiredThreshold);
     CHECK(after->superseded == std::vector<int>{7});

@@ -47,9 +47,9 @@ std::string names_list() {
 }  // namespace
 
 const std::vector<std::string>& placeholder_names() {
-  static const std::vector<std::string> names = {
-      "name", "email", "mentor_id", "certification", "expires_on", "days_left", "threshold",
-      "when",  "expiry"};
+  static const std::vector<std::string> names = {"name",          "email",      "mentor_id",
+                                                 "certification", "expires_on", "days_left",
+                                                 "threshold",     "when",       "expiry"};
   return names;
 }
 
@@ -58,14 +58,14 @@ Result<void> check_template(std::string_view text, const std::string& field) {
   walk(
       text, [](std::string_view) {},
       [&](std::string_view name) {
-        if (unknown.empty() && std::ranges::find(placeholder_names(), name) ==
-                                   placeholder_names().end()) {
+        if (unknown.empty() &&
+            std::ranges::find(placeholder_names(), name) == placeholder_names().end()) {
           unknown = name;
         }
       });
   if (!unknown.empty()) {
-    return fail(Error::invalid(field, "unknown placeholder {" + unknown + "} (use " +
-                                          names_list() + ")"));
+    return fail(
+        Error::invalid(field, "unknown placeholder {" + unknown + "} (use " + names_list() + ")"));
   }
   return {};
 }
@@ -93,13 +93,14 @@ const std::string& default_body_template() {
       "\n"
       "This is a reminder that your {certification} certification {expiry}.\n"
       "\n"
-      "Please renew it in time so that you can go on mentoring without a break. Once it is "
-      "renewed, send the new expiry date to the programme team and no further reminders will "
-      "be sent for the old one.\n"
+      "Please renew it as soon as you can, so that you can keep mentoring without\n"
+      "a break, and send the new expiry date to the programme team. Reminders about\n"
+      "the current expiry date stop once the new one is recorded.\n"
       "\n"
       "Mentor id: {mentor_id}\n"
       "\n"
-      "This message was sent automatically by certcron.\n";
+      "-- \n"
+      "Sent automatically by certcron.\n";
   return body;
 }
 

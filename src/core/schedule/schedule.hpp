@@ -75,7 +75,7 @@ class Schedule {
   // The first fire instant strictly after `after`; Seconds::max() if the schedule has none
   // within the supported range (years up to 9999).
   Seconds next_fire_after(Seconds after) const;
-  // The next `count` fire instants strictly after `after`.
+  // The next `count` fire instants strictly after `after` (fewer only past year 9999).
   std::vector<Seconds> next_fires_after(Seconds after, int count) const;
   // The latest fire instant at or before `at` and strictly after `not_before`, if any.
   std::optional<Seconds> latest_fire_between(Seconds not_before, Seconds at) const;

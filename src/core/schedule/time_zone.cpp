@@ -5,10 +5,11 @@
 
 #include <date/tz.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
-#include <iterator>
+#include <memory>
 #include <system_error>
 
 namespace certcron::schedule {
@@ -22,12 +23,27 @@ Error unknown_zone(std::string_view name) {
 constexpr const char* kZoneInfo = "/usr/share/zoneinfo/";
 constexpr int kLastRuleYear = 2400;
 
+// The last bytes of a file: enough for a TZif footer, whose rule is a short line.
+std::string file_tail(const std::string& path) {
+  constexpr long kTail = 512;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file || std::fseek(file.get(), 0, SEEK_END) != 0) {
+    return {};
+  }
+  long size = std::ftell(file.get());
+  long start = size > kTail ? size - kTail : 0;
+  if (size < 0 || std::fseek(file.get(), start, SEEK_SET) != 0) {
+    return {};
+  }
+  std::string tail(static_cast<std::size_t>(size - start), '\0');
+  tail.resize(std::fread(tail.data(), 1, tail.size(), file.get()));
+  return tail;
+}
+
 // Continues the table past date-tz's last transition with the zone's POSIX rule, so clocks
 // keep changing after 2037.
 void extend_with_rule(ZoneTable& table, const std::string& name) {
-  std::ifstream in(kZoneInfo + name, std::ios::binary);
-  std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto rule = PosixZoneRule::parse(tzif_footer(contents));
+  auto rule = PosixZoneRule::parse(tzif_footer(file_tail(kZoneInfo + name)));
   if (!rule || !rule->has_dst()) {
     return;
   }
