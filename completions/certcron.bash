@@ -5,7 +5,7 @@
 # ids and names, read from `certcron list --json` of the database the command line names.
 
 _certcron_global_options='--db --config --json -q --quiet -v --verbose --version -h --help'
-_certcron_commands='list show create update delete execute runs import due next crontab'
+_certcron_commands='list show create update delete execute runs import due check next crontab'
 
 # Options that take a value, whose value must not be read as the subcommand or the job.
 _certcron_takes_value() {

@@ -76,6 +76,7 @@ _certcron() {
         'runs:run history of a job, newest first'
         'import:load mentors and certifications from a CSV file'
         'due:who would be reminded, and why, without sending'
+        'check:monitoring pass: abandoned runs and late jobs'
         'next:preview a schedule'
         'crontab:inspect the managed crontab block; detect and fix drift'
       )

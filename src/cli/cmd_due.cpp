@@ -69,7 +69,8 @@ void show_due(Context& context, const DueOptions& options) {
   }
   context.out().print_table({"MENTOR", "NAME", "CERTIFICATION", "EXPIRES", "THRESHOLD", "WHY"},
                             rows);
-  context.out().line(std::to_string(rows.size()) + " reminders due as of " +
+  context.out().line(std::to_string(rows.size()) + (rows.size() == 1 ? " reminder" : " reminders") +
+                     " due as of " +
                      util::format_rfc3339(at) + " in " + zone.name() + "; nothing was sent.");
 }
 

@@ -21,6 +21,7 @@ const std::vector<CommandInfo>& command_table() {
       {"runs", "Run history of a job, newest first", set_runs_command},
       {"import", "Load mentors and certifications from a CSV file", set_import_command},
       {"due", "Who would be reminded, and why, without sending", set_due_command},
+      {"check", "Monitoring pass: abandoned runs and late jobs", set_check_command},
       {"next", "Preview a schedule: the next fire times and a description", set_next_command},
       {"crontab", "Inspect the managed crontab block; detect and fix drift", set_crontab_command},
   };

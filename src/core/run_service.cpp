@@ -104,7 +104,7 @@ Result<Run> RunService::finish(Run run, const Result<RunResult>& outcome) {
     }
   } else {
     run.status = RunStatus::failed;
-    run.error_message = outcome.error().message;
+    run.error_message = describe(outcome.error());
   }
   auto done = jobs_.in_transaction([&]() -> Result<void> {
     if (auto updated = jobs_.update_run(run); !updated) {

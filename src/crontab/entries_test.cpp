@@ -66,7 +66,7 @@ TEST_SUITE("crontab.entries") {
   TEST_CASE("a job in another zone and an every-N job get their computed fields") {
     auto lines = entries({job(1, "30 2 * * *", "Asia/Kolkata"), every_job(2, 15)}, "UTC");
     REQUIRE(lines.size() == 3);
-    CHECK(lines[0].schedule_fields == "0 * * * *");
+    CHECK(lines[0].schedule_fields == "0 21 * * *");
     CHECK(lines[1].schedule_fields == "0,15,30,45 * * * *");
   }
 

@@ -4,6 +4,12 @@
 // zone; a job defined in another zone (or every N minutes where `*/N` cannot say it) gets a
 // superset line: it fires at every slot of the job, plus extra times that
 // `execute --scheduled` ignores because no slot of the job is due then.
+//
+// A line for another zone holds, as host times, each slot of the job shifted by every
+// difference between the two zones' offsets that occurs, plus the instants at which the
+// job's fixed-time slots skipped by a DST gap fire. Its day fields stay `*` (a shift can
+// cross midnight), except between zones that never change offset, where the job's days
+// are kept, or moved by a day, when the shift allows.
 
 #include "core/error.hpp"
 #include "core/schedule/schedule.hpp"
@@ -18,7 +24,7 @@
 namespace certcron::crontab {
 
 struct CronFields {
-  std::string fields;  // "0 2 * * *", "15,45 * * * *"
+  std::string fields;  // "0 2 * * *", "15,45 0,1 * * *"
   bool exact = true;   // false: a superset line, filtered by `execute --scheduled`
 };
 
@@ -58,5 +64,7 @@ Result<CronFields> cron_fields_for(const schedule::Schedule& schedule, std::stri
 
 // "*" for all minutes, else a comma list with runs of three or more as ranges ("0-4,30").
 std::string format_minutes(const std::bitset<60>& minutes);
+// The same for hours: "*", "0,1", "8-10,23".
+std::string format_hours(const std::bitset<24>& hours);
 
 }  // namespace certcron::crontab

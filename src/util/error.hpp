@@ -44,6 +44,18 @@ struct Error {
   }
 };
 
+// The message followed by each field's messages ("field: message"), on one line: for logs
+// and run records, where the per-field structure is not kept.
+inline std::string describe(const Error& error) {
+  std::string text = error.message;
+  for (const auto& [field, messages] : error.fields) {
+    for (const auto& message : messages) {
+      text += (text.empty() ? "" : "; ") + field + ": " + message;
+    }
+  }
+  return text;
+}
+
 template <class T>
 using Result = std::expected<T, Error>;
 

@@ -1,0 +1,59 @@
+#include "cli/commands.hpp"
+#include "core/monitor_service.hpp"
+#include "json/shapes.hpp"
+#include "util/time.hpp"
+
+namespace certcron::cli {
+namespace {
+
+void run_check(Context& context) {
+  MonitorService monitor(context.store(), context.clock(), context.liveness());
+  auto report = context.check(monitor.check());
+  if (context.options.json) {
+    json::Json abandoned = json::Json::array();
+    for (const Run& run : report.abandoned) {
+      abandoned.push_back(json::run_to_json(run));
+    }
+    json::Json late = json::Json::array();
+    for (const LateJob& item : report.late) {
+      late.push_back(json::Json{{"id", item.job.id()},
+                                {"name", item.job.definition.name},
+                                {"slot", util::format_rfc3339(item.slot)},
+                                {"grace_time_in_minutes", item.job.definition.grace_time_in_minutes},
+                                {"newly_late", item.newly_late}});
+    }
+    context.out().print_json(json::Json{{"jobs_checked", report.jobs_checked},
+                                        {"abandoned", std::move(abandoned)},
+                                        {"late", std::move(late)}});
+    return;
+  }
+  for (const Run& run : report.abandoned) {
+    context.out().line(run.job_id() + ": " + run.id() + " abandoned: " + run.error_message);
+  }
+  for (const LateJob& item : report.late) {
+    // From cron (--quiet) only what is new, so the log gets one line per missed slot.
+    if (context.options.quiet && !item.newly_late) {
+      continue;
+    }
+    context.out().line(item.job.id() + " (" + item.job.definition.name +
+                       "): late: no run started for the slot " +
+                       util::format_rfc3339(item.slot) + " within its grace time of " +
+                       std::to_string(item.job.definition.grace_time_in_minutes) + " min");
+  }
+  if (!context.options.quiet && report.abandoned.empty() && report.late.empty()) {
+    context.out().line("All " + std::to_string(report.jobs_checked) +
+                       " enabled jobs ran on time.");
+  }
+}
+
+}  // namespace
+
+void set_check_command(CLI::App& command, Context& context) {
+  command.footer(
+      "Marks runs whose process died as abandoned, and jobs whose latest slot passed its\n"
+      "grace time without a run as late (latest_result checkRanTooLate). The crontab block\n"
+      "runs `certcron check --quiet` every five minutes while any job is enabled.");
+  command.callback([&context] { run_check(context); });
+}
+
+}  // namespace certcron::cli

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `certcron check`: late jobs and abandoned runs, as the crontab's monitor line runs it.
+source "$(dirname "$0")/lib.sh"
+
+CERTCRON_NOW=2026-03-25T12:00:00Z run create --name nightly --cron '0 2 * * *' --tz UTC --grace 10
+CERTCRON_NOW=2026-03-25T12:00:00Z run create --name paused --cron '0 2 * * *' --tz UTC --disabled
+
+CERTCRON_NOW=2026-03-26T02:05:00Z run check --json
+expect_json '[j["jobs_checked"], j["late"]]' '[1, []]' "a slot still within its grace time is not late"
+
+CERTCRON_NOW=2026-03-26T02:11:00Z run check --json
+expect_json '[[x["id"], x["slot"], x["newly_late"]] for x in j["late"]]' '[["cron-001", "2026-03-26T02:00:00Z", true]]' "a slot past its grace time without a run is late"
+run show cron-001 --json
+expect_json '[j["latest_result"], j["latest_result_label"], j["latest_result_label_color"]]' '["checkRanTooLate", "late", "orange"]' "the late job is labelled late/orange"
+
+CERTCRON_NOW=2026-03-26T02:16:00Z run check --quiet
+expect_status 0 "check --quiet succeeds"
+expect_eq "$out" "" "a late slot already reported is not logged again by --quiet"
+
+CERTCRON_NOW=2026-03-26T02:20:00Z run execute cron-001 --json
+expect_json 'j["status"]' '"success"' "a manual run after the slot"
+CERTCRON_NOW=2026-03-26T02:25:00Z run check --json
+expect_json 'j["late"]' '[]' "a run started since the slot clears the late state"
+
+CERTCRON_NOW=2026-03-27T02:00:30Z run execute cron-001 --scheduled --json
+expect_json '[j["trigger"], j["scheduled_for"]]' '["schedule", "2026-03-27T02:00:00Z"]' "the scheduled run of the next slot"
+CERTCRON_NOW=2026-03-27T02:30:00Z run check --json
+expect_json 'j["late"]' '[]' "a slot with its scheduled run is not late"
+
+# A run whose process was killed is marked abandoned by the first check that sees it.
+db="$XDG_DATA_HOME/certcron/certcron.db"
+python3 - "$db" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("INSERT INTO runs (job_seq, trigger, started_at, status, dry_run, pid) VALUES (1, 'manual', 1774580000, 'running', 0, 2147480000)")
+con.commit()
+PY
+CERTCRON_NOW=2026-03-27T03:00:00Z run check --json
+expect_json '[x["status"] for x in j["abandoned"]]' '["abandoned"]' "a running run of a dead process is marked abandoned"
+run show cron-001 --json
+expect_json '[j["last_run_status"], j["latest_result"]]' '["abandoned", "checkFailed"]' "the job shows the abandoned run and checkFailed"
+
+run check
+expect_status 0 "check prints a human summary"
+
+finish
