@@ -90,8 +90,8 @@ Result<PageRequest> validate_page(int page, int limit) {
   return PageRequest{page, limit};
 }
 
-Result<Job> JobService::find(std::string_view id_or_name) {
-  auto found = store_.find_job(id_or_name);
+Result<Job> require_job(JobStore& store, std::string_view id_or_name) {
+  auto found = store.find_job(id_or_name);
   if (!found) {
     return fail(found.error());
   }
@@ -101,6 +101,8 @@ Result<Job> JobService::find(std::string_view id_or_name) {
   }
   return **found;
 }
+
+Result<Job> JobService::find(std::string_view id_or_name) { return require_job(store_, id_or_name); }
 
 Result<JobDetails> JobService::details(const Job& job) {
   JobDetails details{job, std::nullopt, std::nullopt, ""};

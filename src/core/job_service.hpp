@@ -47,6 +47,9 @@ constexpr int kMinGraceMinutes = 1;
 constexpr int kMaxGraceMinutes = 10080;
 constexpr int kDefaultGraceMinutes = 5;
 
+// The job with this id or name; ErrorKind::not_found saying how to list jobs otherwise.
+Result<Job> require_job(JobStore& store, std::string_view id_or_name);
+
 // Checks every field, collecting all problems (not just the first).
 Result<void> validate_definition(const JobDefinition& definition);
 

@@ -1,21 +1,10 @@
 #include "core/run_service.hpp"
 
 #include "core/job_schedule.hpp"
+#include "core/job_service.hpp"
 #include "util/time.hpp"
 
 namespace certcron {
-
-Result<Job> RunService::find_job(std::string_view id_or_name) {
-  auto found = jobs_.find_job(id_or_name);
-  if (!found) {
-    return fail(found.error());
-  }
-  if (!*found) {
-    return fail(Error::not_found("no job '" + std::string(id_or_name) +
-                                 "'; `certcron list` shows the jobs"));
-  }
-  return **found;
-}
 
 Result<std::optional<Seconds>> RunService::due_slot(const Job& job, std::string& why) {
   auto schedule = schedule_for(job.definition);
@@ -136,7 +125,7 @@ Result<ExecuteOutcome> RunService::execute(const ExecuteRequest& request,
                                            reminders::Delivery& delivery,
                                            const reminders::ReminderConfig& config,
                                            const reminders::CheckOptions& hooks) {
-  auto job = find_job(request.job);
+  auto job = require_job(jobs_, request.job);
   if (!job) {
     return fail(job.error());
   }
@@ -185,7 +174,7 @@ Result<ExecuteOutcome> RunService::execute(const ExecuteRequest& request,
 
 Result<Page<Run>> RunService::runs(std::string_view job_name, std::optional<RunStatus> status,
                                    PageRequest page) {
-  auto job = find_job(job_name);
+  auto job = require_job(jobs_, job_name);
   if (!job) {
     return fail(job.error());
   }

@@ -66,8 +66,6 @@ class RunService {
   Result<Run> finish(Run run, const Result<RunResult>& outcome);
 
  private:
-  Result<Job> find_job(std::string_view id_or_name);
-
   JobStore& jobs_;
   reminders::ReminderStore& reminders_;
   const Clock& clock_;

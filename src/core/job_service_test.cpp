@@ -1,0 +1,96 @@
+#include "core/job_service.hpp"
+
+#include "core/services_test_support.hpp"
+
+namespace certcron {
+namespace {
+
+class FailingCrontab final : public CrontabSync {
+ public:
+  Result<void> install(const std::vector<Job>&) override {
+    return fail(Error::failed("crontab: errors in crontab file, can't install"));
+  }
+};
+
+class CountingCrontab final : public CrontabSync {
+ public:
+  Result<void> install(const std::vector<Job>& jobs) override {
+    last_count = jobs.size();
+    ++calls;
+    return {};
+  }
+  std::size_t last_count = 0;
+  int calls = 0;
+};
+
+JobDefinition definition(const std::string& name, const std::string& expression) {
+  JobDefinition def;
+  def.name = name;
+  def.cron_expression = expression;
+  def.server_timezone = "Europe/Brussels";
+  return def;
+}
+
+}  // namespace
+
+TEST_SUITE("core.job_service") {
+  TEST_CASE("when the crontab refuses, create, update and delete change nothing") {
+    testing::ServiceFixture fx;
+    CountingCrontab working;
+    JobService service(*fx.jobs, fx.clock, &working, {});
+    REQUIRE(service.create(definition("kept", "0 2 * * *")));
+
+    FailingCrontab refusing;
+    JobService failing(*fx.jobs, fx.clock, &refusing, {});
+    CHECK_FALSE(failing.create(definition("refused", "0 3 * * *")));
+    CHECK_FALSE(fx.jobs->find_job("refused")->has_value());
+    JobChanges changes;
+    changes.cron_expression = "0 4 * * *";
+    CHECK_FALSE(failing.update("kept", changes));
+    CHECK((*fx.jobs->find_job("kept"))->definition.cron_expression == "0 2 * * *");
+    CHECK_FALSE(failing.remove("kept"));
+    CHECK(fx.jobs->find_job("kept")->has_value());
+  }
+
+  TEST_CASE("every change hands the whole job list to the crontab") {
+    testing::ServiceFixture fx;
+    CountingCrontab crontab;
+    JobService service(*fx.jobs, fx.clock, &crontab, {});
+    REQUIRE(service.create(definition("a", "0 2 * * *")));
+    REQUIRE(service.create(definition("b", "0 3 * * *")));
+    CHECK(crontab.last_count == 2);
+    REQUIRE(service.remove("a"));
+    CHECK(crontab.last_count == 1);
+    CHECK(crontab.calls == 3);
+  }
+
+  TEST_CASE("next_run_at follows the definition in the job's zone and is none while disabled") {
+    testing::ServiceFixture fx;
+    JobService service(*fx.jobs, fx.clock, nullptr, {});
+    fx.clock.set(testing::at("2026-03-28T12:00:00Z"));
+    auto created = service.create(definition("n", "0 2 * * *"));
+    REQUIRE(created);
+    // 02:00 on 2026-03-29 in Brussels falls in the spring-forward gap: runs at 03:00 CEST.
+    CHECK(created->next_run_at == testing::at("2026-03-29T01:00:00Z"));
+    JobChanges disable;
+    disable.enabled = false;
+    auto disabled = service.update("n", disable);
+    REQUIRE(disabled);
+    CHECK_FALSE(disabled->next_run_at);
+  }
+
+  TEST_CASE("validation reports every bad field at once in the seed's shape") {
+    testing::ServiceFixture fx;
+    JobDefinition bad;
+    bad.name = "";
+    bad.cron_expression = "61 * * * *";
+    bad.server_timezone = "Nowhere/Town";
+    bad.grace_time_in_minutes = 0;
+    auto result = validate_definition(bad);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message == "The given data was invalid.");
+    CHECK(result.error().fields.size() == 4);
+  }
+}
+
+}  // namespace certcron

@@ -1,0 +1,137 @@
+#include "core/run_service.hpp"
+
+#include "core/services_test_support.hpp"
+
+#include <vector>
+
+namespace certcron {
+namespace {
+
+using testing::at;
+
+// Records what would be delivered; never fails.
+class RecordingDelivery final : public reminders::Delivery {
+ public:
+  Result<void> deliver(const reminders::Message& message) override {
+    sent.push_back(message.message_id);
+    return {};
+  }
+  std::vector<std::string> sent;
+};
+
+RunLiveness everyone_alive() { return {[](std::int64_t) { return true; }, 1}; }
+RunLiveness everyone_dead() { return {[](std::int64_t) { return false; }, 1}; }
+
+ExecuteRequest scheduled(const std::string& job) {
+  return ExecuteRequest{job, RunTrigger::schedule, false, true};
+}
+
+}  // namespace
+
+TEST_SUITE("core.run_service") {
+  TEST_CASE("a scheduled execute runs only for a due slot within the grace time") {
+    testing::ServiceFixture fx;
+    fx.add_job("nightly", "0 2 * * *", 5);
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    RecordingDelivery delivery;
+    reminders::ReminderConfig config;
+
+    fx.clock.set(at("2026-03-26T01:59:00Z"));
+    auto early = runs.execute(scheduled("nightly"), delivery, config);
+    REQUIRE(early);
+    CHECK_FALSE(early->run);
+
+    fx.clock.set(at("2026-03-26T02:05:00Z"));  // exactly the grace time after the slot
+    auto on_time = runs.execute(scheduled("nightly"), delivery, config);
+    REQUIRE(on_time);
+    REQUIRE(on_time->run);
+    CHECK(on_time->run->scheduled_for == at("2026-03-26T02:00:00Z"));
+    CHECK(on_time->run->trigger == RunTrigger::schedule);
+    CHECK(on_time->run->status == RunStatus::success);
+
+    auto again = runs.execute(scheduled("nightly"), delivery, config);
+    REQUIRE(again);
+    CHECK_FALSE(again->run);
+    CHECK(again->skipped.find("already has a run") != std::string::npos);
+
+    fx.clock.set(at("2026-03-27T02:05:01Z"));  // one second past the grace time
+    auto late = runs.execute(scheduled("nightly"), delivery, config);
+    REQUIRE(late);
+    CHECK_FALSE(late->run);
+  }
+
+  TEST_CASE("a job does not run a slot from before it was created") {
+    testing::ServiceFixture fx;
+    fx.clock.set(at("2026-03-26T02:01:00Z"));
+    fx.add_job("fresh", "0 2 * * *", 10);
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    RecordingDelivery delivery;
+    fx.clock.set(at("2026-03-26T02:02:00Z"));
+    auto outcome = runs.execute(scheduled("fresh"), delivery, reminders::ReminderConfig{});
+    REQUIRE(outcome);
+    CHECK_FALSE(outcome->run);
+  }
+
+  TEST_CASE("a second run of a running job is a conflict naming the running one") {
+    testing::ServiceFixture fx;
+    Job job = fx.add_job("nightly", "0 2 * * *");
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    auto first = runs.start(job, RunTrigger::manual, std::nullopt, false);
+    REQUIRE(first);
+    RecordingDelivery delivery;
+    auto second = runs.execute(ExecuteRequest{"nightly"}, delivery, reminders::ReminderConfig{});
+    REQUIRE_FALSE(second);
+    CHECK(second.error().kind == ErrorKind::conflict);
+    CHECK(second.error().message.find(first->id()) != std::string::npos);
+  }
+
+  TEST_CASE("a running run whose process died is abandoned and no longer blocks the job") {
+    testing::ServiceFixture fx;
+    Job job = fx.add_job("nightly", "0 2 * * *");
+    {
+      RunService crashed(*fx.jobs, *fx.reminders, fx.clock, RunLiveness{{}, 777});
+      REQUIRE(crashed.start(job, RunTrigger::manual, std::nullopt, false));
+    }
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_dead());
+    RecordingDelivery delivery;
+    auto outcome = runs.execute(ExecuteRequest{"nightly"}, delivery, reminders::ReminderConfig{});
+    REQUIRE(outcome);
+    REQUIRE(outcome->run);
+    CHECK(outcome->run->status == RunStatus::success);
+    auto history = runs.runs("nightly", RunStatus::abandoned, PageRequest{1, 20});
+    REQUIRE(history);
+    CHECK(history->total == 1);
+  }
+
+  TEST_CASE("a run marks the job pingStarting, then pingFinished; a dry run leaves it alone") {
+    testing::ServiceFixture fx;
+    Job job = fx.add_job("nightly", "0 2 * * *");
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    RecordingDelivery delivery;
+    REQUIRE(runs.execute(ExecuteRequest{"nightly", RunTrigger::manual, true}, delivery,
+                         reminders::ReminderConfig{}));
+    CHECK_FALSE((*fx.jobs->find_job("nightly"))->latest_result.has_value());
+    auto started = runs.start(job, RunTrigger::manual, std::nullopt, false);
+    REQUIRE(started);
+    CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_starting);
+    REQUIRE(runs.finish(*started, RunResult{}));
+    CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_finished);
+  }
+
+  TEST_CASE("a check that cannot run is recorded as a failed run with its cause") {
+    testing::ServiceFixture fx;
+    fx.add_job("nightly", "0 2 * * *");
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    RecordingDelivery delivery;
+    reminders::ReminderConfig config;
+    config.subject = "Renew {nonsense}";
+    auto outcome = runs.execute(ExecuteRequest{"nightly"}, delivery, config);
+    REQUIRE(outcome);
+    REQUIRE(outcome->run);
+    CHECK(outcome->run->status == RunStatus::failed);
+    CHECK(outcome->run->error_message.find("nonsense") != std::string::npos);
+    CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_failed);
+  }
+}
+
+}  // namespace certcron
