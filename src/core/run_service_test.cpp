@@ -1,6 +1,6 @@
 #include "core/run_service.hpp"
 
-#include "core/services_test_support.hpp"
+#include "unit/service_fixture.hpp"
 
 #include <vector>
 

@@ -1,6 +1,7 @@
 #include "store/job_store.hpp"
 
 #include "store/database.hpp"
+#include "store/rows.hpp"
 #include "util/time.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -16,24 +17,12 @@
 namespace certcron::store {
 namespace {
 
+using namespace rows;
+
 constexpr const char* kJobColumns =
     "seq, name, description, type, cron_expression, frequency_in_minutes, "
     "grace_time_in_minutes, server_timezone, enabled, uuid, created_at, updated_at, "
     "latest_result, latest_ping_at, snooze_ends_at, snooze_minutes";
-
-constexpr const char* kRunColumns =
-    "seq, job_seq, trigger, scheduled_for, started_at, completed_at, status, dry_run, pid, "
-    "mentors_checked, certifications_checked, reminders_sent, errors, error_message";
-
-Seconds to_seconds(std::int64_t value) { return Seconds{std::chrono::seconds{value}}; }
-std::int64_t from_seconds(Seconds value) { return value.time_since_epoch().count(); }
-
-std::optional<Seconds> optional_seconds(const SQLite::Column& column) {
-  if (column.isNull()) {
-    return std::nullopt;
-  }
-  return to_seconds(column.getInt64());
-}
 
 Job job_from_row(SQLite::Statement& row) {
   Job job;
@@ -58,33 +47,6 @@ Job job_from_row(SQLite::Statement& row) {
     job.snooze = Snooze{to_seconds(row.getColumn(14).getInt64()), row.getColumn(15).getInt()};
   }
   return job;
-}
-
-Run run_from_row(SQLite::Statement& row) {
-  Run run;
-  run.seq = row.getColumn(0).getInt64();
-  run.job_seq = row.getColumn(1).getInt64();
-  run.trigger = parse_run_trigger(row.getColumn(2).getString()).value_or(RunTrigger::manual);
-  run.scheduled_for = optional_seconds(row.getColumn(3));
-  run.started_at = to_seconds(row.getColumn(4).getInt64());
-  run.completed_at = optional_seconds(row.getColumn(5));
-  run.status = parse_run_status(row.getColumn(6).getString()).value_or(RunStatus::failed);
-  run.dry_run = row.getColumn(7).getInt() != 0;
-  run.pid = row.getColumn(8).getInt64();
-  if (!row.getColumn(9).isNull()) {
-    run.result = RunResult{row.getColumn(9).getInt64(), row.getColumn(10).getInt64(),
-                           row.getColumn(11).getInt64(), row.getColumn(12).getInt64()};
-  }
-  run.error_message = row.getColumn(13).getString();
-  return run;
-}
-
-void bind_optional_seconds(SQLite::Statement& statement, int index, std::optional<Seconds> value) {
-  if (value) {
-    statement.bind(index, static_cast<std::int64_t>(from_seconds(*value)));
-  } else {
-    statement.bind(index);
-  }
 }
 
 void bind_definition(SQLite::Statement& statement, const JobDefinition& def) {
@@ -114,15 +76,10 @@ std::string random_uuid() {
   return buffer;
 }
 
-bool is_unique_violation(const SQLite::Exception& error) {
-  return error.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
-}
-
 Error duplicate_name_error() {
   return Error::invalid("name", "There already exist a cron check with this name.");
 }
 
-int offset_of(PageRequest page) { return (page.page - 1) * page.limit; }
 
 }  // namespace
 
@@ -291,138 +248,6 @@ Result<std::vector<Job>> SqliteJobStore::all_jobs() {
     return fail(ran.error());
   }
   return jobs;
-}
-
-Result<Run> SqliteJobStore::insert_run(const Run& run) {
-  try {
-    SQLite::Statement insert(db_,
-                             "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, "
-                             "status, dry_run, pid) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, static_cast<std::int64_t>(run.job_seq));
-    insert.bind(2, to_string(run.trigger));
-    bind_optional_seconds(insert, 3, run.scheduled_for);
-    insert.bind(4, static_cast<std::int64_t>(from_seconds(run.started_at)));
-    insert.bind(5, to_string(run.status));
-    insert.bind(6, run.dry_run ? 1 : 0);
-    insert.bind(7, static_cast<std::int64_t>(run.pid));
-    insert.exec();
-  } catch (const SQLite::Exception& error) {
-    if (!is_unique_violation(error)) {
-      return fail(error_from_exception(error));
-    }
-    auto holder = running_run(run.job_seq);
-    if (holder && *holder) {
-      const Run& other = **holder;
-      return fail(Error::conflict("job " + run.job_id() + " is already running (" + other.id() +
-                                  ", started " + util::format_rfc3339(other.started_at) +
-                                  ", pid " + std::to_string(other.pid) + ")"));
-    }
-    return fail(Error::conflict("job " + run.job_id() + " already has a run for the slot " +
-                                util::format_rfc3339(run.scheduled_for.value_or(Seconds{}))));
-  }
-  Run stored = run;
-  stored.seq = db_.getLastInsertRowid();
-  return stored;
-}
-
-Result<void> SqliteJobStore::update_run(const Run& run) {
-  return guarded([&] {
-    SQLite::Statement update(db_,
-                             "UPDATE runs SET completed_at = ?, status = ?, mentors_checked = ?, "
-                             "certifications_checked = ?, reminders_sent = ?, errors = ?, "
-                             "error_message = ? WHERE seq = ?");
-    bind_optional_seconds(update, 1, run.completed_at);
-    update.bind(2, to_string(run.status));
-    if (run.result) {
-      update.bind(3, static_cast<std::int64_t>(run.result->mentors_checked));
-      update.bind(4, static_cast<std::int64_t>(run.result->certifications_checked));
-      update.bind(5, static_cast<std::int64_t>(run.result->reminders_sent));
-      update.bind(6, static_cast<std::int64_t>(run.result->errors));
-    } else {
-      for (int index = 3; index <= 6; ++index) {
-        update.bind(index);
-      }
-    }
-    update.bind(7, run.error_message);
-    update.bind(8, static_cast<std::int64_t>(run.seq));
-    update.exec();
-  });
-}
-
-Result<std::optional<Run>> SqliteJobStore::find_run_where(const char* condition,
-                                                          std::int64_t value) {
-  std::optional<Run> run;
-  auto ran = guarded([&] {
-    SQLite::Statement query(db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE " +
-                                     condition);
-    query.bind(1, static_cast<std::int64_t>(value));
-    if (query.executeStep()) {
-      run = run_from_row(query);
-    }
-  });
-  if (!ran) {
-    return fail(ran.error());
-  }
-  return run;
-}
-
-Result<std::optional<Run>> SqliteJobStore::find_run(std::int64_t run_seq) {
-  return find_run_where("seq = ?", run_seq);
-}
-
-Result<std::optional<Run>> SqliteJobStore::running_run(std::int64_t job_seq) {
-  return find_run_where("job_seq = ? AND status = 'running'", job_seq);
-}
-
-Result<std::optional<Run>> SqliteJobStore::last_run(std::int64_t job_seq) {
-  return find_run_where("job_seq = ? ORDER BY seq DESC LIMIT 1", job_seq);
-}
-
-Result<bool> SqliteJobStore::has_run_for_slot(std::int64_t job_seq, Seconds slot) {
-  bool found = false;
-  auto ran = guarded([&] {
-    SQLite::Statement query(db_,
-                            "SELECT 1 FROM runs WHERE job_seq = ? AND scheduled_for = ? AND "
-                            "dry_run = 0");
-    query.bind(1, static_cast<std::int64_t>(job_seq));
-    query.bind(2, static_cast<std::int64_t>(from_seconds(slot)));
-    found = query.executeStep();
-  });
-  if (!ran) {
-    return fail(ran.error());
-  }
-  return found;
-}
-
-Result<Page<Run>> SqliteJobStore::list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
-                                            PageRequest page) {
-  Page<Run> result{{}, page.page, page.limit, 0};
-  std::string condition = status ? " WHERE job_seq = ? AND status = ?" : " WHERE job_seq = ?";
-  auto bind_filter = [&](SQLite::Statement& statement) {
-    statement.bind(1, static_cast<std::int64_t>(job_seq));
-    if (status) {
-      statement.bind(2, to_string(*status));
-    }
-  };
-  auto ran = guarded([&] {
-    SQLite::Statement count(db_, "SELECT count(*) FROM runs" + condition);
-    bind_filter(count);
-    count.executeStep();
-    result.total = count.getColumn(0).getInt64();
-    SQLite::Statement query(db_, std::string("SELECT ") + kRunColumns + " FROM runs" + condition +
-                                     " ORDER BY seq DESC LIMIT ? OFFSET ?");
-    bind_filter(query);
-    int next = status ? 3 : 2;
-    query.bind(next, page.limit);
-    query.bind(next + 1, offset_of(page));
-    while (query.executeStep()) {
-      result.items.push_back(run_from_row(query));
-    }
-  });
-  if (!ran) {
-    return fail(ran.error());
-  }
-  return result;
 }
 
 }  // namespace certcron::store

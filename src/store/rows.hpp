@@ -1,0 +1,43 @@
+#pragma once
+
+// Row mapping shared by the job and run halves of SqliteJobStore.
+
+#include "core/job.hpp"
+#include "core/store.hpp"
+
+#include <SQLiteCpp/Column.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace certcron::store::rows {
+
+inline Seconds to_seconds(std::int64_t value) { return Seconds{std::chrono::seconds{value}}; }
+inline std::int64_t from_seconds(Seconds value) { return value.time_since_epoch().count(); }
+
+inline std::optional<Seconds> optional_seconds(const SQLite::Column& column) {
+  if (column.isNull()) {
+    return std::nullopt;
+  }
+  return to_seconds(column.getInt64());
+}
+
+inline void bind_optional_seconds(SQLite::Statement& statement, int index,
+                                  std::optional<Seconds> value) {
+  if (value) {
+    statement.bind(index, static_cast<std::int64_t>(from_seconds(*value)));
+  } else {
+    statement.bind(index);
+  }
+}
+
+inline bool is_unique_violation(const SQLite::Exception& error) {
+  return error.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
+}
+
+inline int offset_of(PageRequest page) { return (page.page - 1) * page.limit; }
+
+}  // namespace certcron::store::rows
