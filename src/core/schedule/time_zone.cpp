@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <system_error>
 
 namespace certcron::schedule {
@@ -145,6 +147,14 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   if (iana_name.empty()) {
     return fail(unknown_zone(iana_name));
   }
+  // A zone's table is built once per process: listing a hundred jobs in one zone must not
+  // read its history a hundred times.
+  static std::mutex cache_mutex;
+  static std::map<std::string, std::shared_ptr<const Impl>, std::less<>> cache;
+  std::lock_guard lock(cache_mutex);
+  if (auto found = cache.find(iana_name); found != cache.end()) {
+    return TimeZone(found->second);
+  }
   try {
     const date::time_zone* zone = date::locate_zone(impl->name);
     impl->table = read_periods(*zone);
@@ -152,6 +162,7 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   } catch (const std::exception&) {
     return fail(unknown_zone(iana_name));
   }
+  cache.emplace(impl->name, impl);
   return TimeZone(std::move(impl));
 }
 
