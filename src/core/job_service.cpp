@@ -274,8 +274,4 @@ Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest pa
   return result;
 }
 
-Result<void> JobService::sync_crontab() {
-  return store_.in_transaction([&] { return install_crontab(); });
-}
-
 }  // namespace certcron

@@ -64,9 +64,6 @@ class JobService {
   Result<JobDetails> show(std::string_view id_or_name);
   Result<Page<JobDetails>> list(JobStatusFilter filter, PageRequest page);
   Result<Job> find(std::string_view id_or_name);
-  // Rewrites the crontab from the database (crontab repair).
-  Result<void> sync_crontab();
-
   Result<JobDetails> details(const Job& job);
 
  private:
