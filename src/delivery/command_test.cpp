@@ -1,6 +1,7 @@
 #include "delivery/command.hpp"
 
 #include "core/reminders/expiry_check.hpp"
+#include "core/reminders/message_test_support.hpp"
 #include "store/reminder_test_support.hpp"
 #include "util/time.hpp"
 
@@ -15,13 +16,10 @@ namespace {
 constexpr auto kExecutable = std::filesystem::perms::owner_all;
 
 Message sample(const std::string& email = "ana@example.org") {
-  Message m;
-  m.message_id = make_message_id("m1", "First Aid", "2026-04-10", 7);
-  m.to_name = "Ana Lopez";
+  Message m = sample_message();
+  m.from.clear();
   m.to_email = email;
   m.subject = "Reminder";
-  m.body = "Hello Ana,\nRenew soon.\n";
-  m.date = *certcron::util::parse_rfc3339("2026-03-26T10:05:00Z");
   return m;
 }
 

@@ -1,5 +1,6 @@
 #include "delivery/outbox.hpp"
 
+#include "core/reminders/message_test_support.hpp"
 #include "core/reminders/expiry_check.hpp"
 #include "store/reminder_test_support.hpp"
 #include "util/time.hpp"
@@ -61,14 +62,10 @@ ParsedMessage parse(const std::string& text) {
 }
 
 Message sample(std::string id_suffix = "") {
-  Message m;
+  Message m = sample_message();
   m.message_id = make_message_id("m1", "First Aid" + id_suffix, "2026-04-10", 7);
   m.from = "office@example.org";
-  m.to_name = "Ana Lopez";
-  m.to_email = "ana@example.org";
-  m.subject = "Your First Aid certification expires on 2026-04-10";
   m.body = "Hello Ana,\n";
-  m.date = instant("2026-03-26T10:05:00Z");
   return m;
 }
 

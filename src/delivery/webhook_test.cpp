@@ -1,6 +1,7 @@
 #include "delivery/webhook.hpp"
 
 #include "core/reminders/expiry_check.hpp"
+#include "core/reminders/message_test_support.hpp"
 #include "delivery/curl_library.hpp"
 #include "delivery/factory.hpp"
 #include "delivery/http_test_server.hpp"
@@ -17,11 +18,10 @@ using certcron::delivery::testing::HttpTestServer;
 namespace {
 
 Message sample() {
-  Message m;
-  m.message_id = make_message_id("m1", "First Aid", "2026-04-10", 7);
+  Message m = sample_message();
+  m.from.clear();
   m.to_name = "Zoë";
   m.to_email = "zoe@example.org";
-  m.subject = "Your First Aid certification expires on 2026-04-10";
   m.body = "Hello Zoë,\n";
   m.date = *certcron::util::parse_rfc3339("2026-04-04T02:00:00Z");
   m.mentor_id = "m1";

@@ -1,4 +1,5 @@
 #include "core/reminders/message.hpp"
+#include "core/reminders/message_test_support.hpp"
 #include "core/reminders/compose.hpp"
 #include "core/reminders/template.hpp"
 
@@ -67,17 +68,7 @@ std::string header(const std::string& message, const std::string& name) {
   }
 }
 
-Message sample() {
-  Message m;
-  m.message_id = make_message_id("m1", "First Aid", "2026-04-10", 7);
-  m.from = "Programme Office <office@example.org>";
-  m.to_name = "Ana Lopez";
-  m.to_email = "ana@example.org";
-  m.subject = "Your First Aid certification expires on 2026-04-10";
-  m.body = "Hello Ana,\nRenew soon.\n";
-  m.date = instant("2026-03-26T10:05:00Z");
-  return m;
-}
+Message sample() { return sample_message(); }
 
 }  // namespace
 
