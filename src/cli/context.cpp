@@ -13,6 +13,26 @@
 #include <SQLiteCpp/Database.h>
 
 namespace certcron::cli {
+namespace {
+
+// The crontab installer, built on the first job change: list and show never need it, and
+// building it reads the config's crontab settings and the host's zone.
+class DeferredCrontab final : public CrontabSync {
+ public:
+  explicit DeferredCrontab(Context& context) : context_(context) {}
+  Result<void> install(const std::vector<Job>& jobs) override {
+    auto installer = context_.make_crontab();
+    if (!installer) {
+      return fail(installer.error());
+    }
+    return (*installer)->install(jobs);
+  }
+
+ private:
+  Context& context_;
+};
+
+}  // namespace
 
 Context::Context() : clock_(std::make_unique<SystemClock>()) {}
 Context::~Context() = default;
@@ -46,19 +66,25 @@ JobStore& Context::store() {
   return *store_;
 }
 
-crontab::CrontabInstaller& Context::crontab() {
+Result<crontab::CrontabInstaller*> Context::make_crontab() {
   if (!crontab_) {
-    auto installer_options = check(crontab::installer_options(settings()));
+    auto installer_options = crontab::installer_options(settings());
+    if (!installer_options) {
+      return fail(installer_options.error());
+    }
     JobStore& job_store = store();
     crontab_ = std::make_unique<crontab::CrontabInstaller>(
-        [&job_store] { return job_store.identity(); }, *clock_, installer_options);
+        [&job_store] { return job_store.identity(); }, *clock_, *installer_options);
   }
-  return *crontab_;
+  return crontab_.get();
 }
+
+crontab::CrontabInstaller& Context::crontab() { return *check(make_crontab()); }
 
 JobService& Context::jobs() {
   if (!jobs_) {
-    jobs_ = std::make_unique<JobService>(store(), *clock_, &crontab(), liveness());
+    crontab_sync_ = std::make_unique<DeferredCrontab>(*this);
+    jobs_ = std::make_unique<JobService>(store(), *clock_, crontab_sync_.get(), liveness());
   }
   return *jobs_;
 }

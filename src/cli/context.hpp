@@ -72,6 +72,8 @@ class Context {
   JobStore& store();
   JobService& jobs();
   crontab::CrontabInstaller& crontab();
+  // The same without throwing, for code that reports errors as results.
+  Result<crontab::CrontabInstaller*> make_crontab();
   reminders::ReminderStore& reminder_store();
   RunService& runs();
   RunLiveness liveness() const;
@@ -99,6 +101,7 @@ class Context {
   std::unique_ptr<SQLite::Database> database_;
   std::unique_ptr<JobStore> store_;
   std::unique_ptr<crontab::CrontabInstaller> crontab_;
+  std::unique_ptr<CrontabSync> crontab_sync_;
   std::unique_ptr<JobService> jobs_;
   std::unique_ptr<reminders::ReminderStore> reminder_store_;
   std::unique_ptr<RunService> runs_;

@@ -2,6 +2,9 @@
 
 #include "core/job_schedule.hpp"
 
+#include <map>
+#include <vector>
+
 namespace certcron {
 namespace {
 
@@ -105,12 +108,15 @@ Result<Job> require_job(JobStore& store, std::string_view id_or_name) {
 Result<Job> JobService::find(std::string_view id_or_name) { return require_job(store_, id_or_name); }
 
 Result<JobDetails> JobService::details(const Job& job) {
-  JobDetails details{job, std::nullopt, std::nullopt, ""};
   auto last = store_.last_run(job.seq);
   if (!last) {
     return fail(last.error());
   }
-  details.last_run = *last;
+  return details(job, *last);
+}
+
+Result<JobDetails> JobService::details(const Job& job, std::optional<Run> last_run) {
+  JobDetails details{job, std::move(last_run), std::nullopt, ""};
   if (details.last_run && details.last_run->status == RunStatus::running) {
     auto settled = settle_run(store_, clock_, liveness_, *details.last_run);
     if (!settled) {
@@ -259,13 +265,35 @@ Result<JobDetails> JobService::show(std::string_view id_or_name) {
 }
 
 Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest page) {
-  auto jobs = store_.list_jobs(filter, page);
-  if (!jobs) {
-    return fail(jobs.error());
+  // The page and its last runs come from one snapshot in two queries, however long the page.
+  Page<Job> jobs;
+  std::map<std::int64_t, Run> last_runs;
+  auto read = store_.in_read_transaction([&]() -> Result<void> {
+    auto listed = store_.list_jobs(filter, page);
+    if (!listed) {
+      return fail(listed.error());
+    }
+    jobs = std::move(*listed);
+    std::vector<std::int64_t> seqs;
+    for (const Job& job : jobs.items) {
+      seqs.push_back(job.seq);
+    }
+    auto latest = store_.last_runs(seqs);
+    if (!latest) {
+      return fail(latest.error());
+    }
+    last_runs = std::move(*latest);
+    return {};
+  });
+  if (!read) {
+    return fail(read.error());
   }
-  Page<JobDetails> result{{}, jobs->page, jobs->limit, jobs->total};
-  for (const Job& job : jobs->items) {
-    auto item = details(job);
+  Page<JobDetails> result{{}, jobs.page, jobs.limit, jobs.total};
+  for (const Job& job : jobs.items) {
+    auto found = last_runs.find(job.seq);
+    // Settling a running last run may write, so it happens after the read transaction.
+    auto item = details(job, found == last_runs.end() ? std::nullopt
+                                                      : std::optional<Run>(found->second));
     if (!item) {
       return fail(item.error());
     }

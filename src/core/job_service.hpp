@@ -65,6 +65,8 @@ class JobService {
   Result<Page<JobDetails>> list(JobStatusFilter filter, PageRequest page);
   Result<Job> find(std::string_view id_or_name);
   Result<JobDetails> details(const Job& job);
+  // The same, with the job's last run already read.
+  Result<JobDetails> details(const Job& job, std::optional<Run> last_run);
 
  private:
   Result<void> install_crontab();

@@ -7,7 +7,9 @@
 #include "core/job.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +38,9 @@ class JobStore {
   // on the busy timeout instead of failing half-way); commits when it returns a value, rolls
   // back when it returns an error or throws.
   virtual Result<void> in_transaction(const std::function<Result<void>()>& work) = 0;
+  // Runs `work` inside one read transaction: its queries see one snapshot, and the database
+  // locks are taken once rather than once per query. `work` must not write.
+  virtual Result<void> in_read_transaction(const std::function<Result<void>()>& work) = 0;
 
   // The database's identity: a random id created with the database, used in the crontab
   // block markers so two databases never share a block.
@@ -59,6 +64,9 @@ class JobStore {
   virtual Result<std::optional<Run>> find_run(std::int64_t run_seq) = 0;
   virtual Result<std::optional<Run>> running_run(std::int64_t job_seq) = 0;
   virtual Result<std::optional<Run>> last_run(std::int64_t job_seq) = 0;
+  // The latest run of each of these jobs, by job seq, in one query; jobs that never ran are
+  // absent.
+  virtual Result<std::map<std::int64_t, Run>> last_runs(std::span<const std::int64_t> job_seqs) = 0;
   virtual Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) = 0;
   virtual Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                                       PageRequest page) = 0;

@@ -101,6 +101,19 @@ Result<void> SqliteJobStore::in_transaction(const std::function<Result<void>()>&
   return outcome;
 }
 
+Result<void> SqliteJobStore::in_read_transaction(const std::function<Result<void>()>& work) {
+  Result<void> outcome;
+  auto ran = guarded([&] {
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
+    outcome = work();
+    transaction.commit();
+  });
+  if (!ran) {
+    return ran;
+  }
+  return outcome;
+}
+
 Result<std::string> SqliteJobStore::identity() {
   std::string value;
   auto ran = guarded(

@@ -17,6 +17,7 @@ class SqliteJobStore final : public JobStore {
   SqliteJobStore(SQLite::Database& db, std::string path);
 
   Result<void> in_transaction(const std::function<Result<void>()>& work) override;
+  Result<void> in_read_transaction(const std::function<Result<void>()>& work) override;
   Result<std::string> identity() override;
   std::string path() const override { return path_; }
 
@@ -33,6 +34,7 @@ class SqliteJobStore final : public JobStore {
   Result<std::optional<Run>> find_run(std::int64_t run_seq) override;
   Result<std::optional<Run>> running_run(std::int64_t job_seq) override;
   Result<std::optional<Run>> last_run(std::int64_t job_seq) override;
+  Result<std::map<std::int64_t, Run>> last_runs(std::span<const std::int64_t> job_seqs) override;
   Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) override;
   Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                               PageRequest page) override;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace certcron::store {
 namespace {
@@ -175,6 +176,69 @@ TEST_SUITE("store") {
     REQUIRE(failed);
     CHECK(failed->total == 2);
     CHECK(failed->items[0].id() == "run-0004");
+  }
+
+  TEST_CASE("last runs of several jobs come back by job, newest run each, none for a job never run") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto busy = store.insert_job(daily("busy"), at(1));
+    auto idle = store.insert_job(daily("idle"), at(1));
+    auto once = store.insert_job(daily("once"), at(1));
+    REQUIRE((busy && idle && once));
+    std::int64_t busy_last = 0;
+    std::int64_t once_last = 0;
+    // Interleaved, so the newest run of a job is not simply the newest run overall.
+    for (int i = 0; i < 4; ++i) {
+      Run run;
+      run.job_seq = i == 2 ? once->seq : busy->seq;
+      run.started_at = at(100 + i);
+      run.status = RunStatus::success;
+      auto inserted = store.insert_run(run);
+      REQUIRE(inserted);
+      (i == 2 ? once_last : busy_last) = inserted->seq;
+    }
+    const std::vector<std::int64_t> seqs{busy->seq, idle->seq, once->seq};
+    auto latest = store.last_runs(seqs);
+    REQUIRE(latest);
+    CHECK(latest->size() == 2);
+    CHECK(latest->at(busy->seq).seq == busy_last);
+    CHECK(latest->at(once->seq).seq == once_last);
+    CHECK_FALSE(latest->contains(idle->seq));
+    for (auto seq : seqs) {
+      auto one = store.last_run(seq);
+      REQUIRE(one);
+      CHECK(one->has_value() == latest->contains(seq));
+    }
+    auto none = store.last_runs({});
+    REQUIRE(none);
+    CHECK(none->empty());
+  }
+
+  TEST_CASE("a read transaction gives its work's result and leaves the store writable") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    REQUIRE(store.insert_job(daily("a"), at(1)));
+    std::int64_t total = 0;
+    auto read = store.in_read_transaction([&]() -> Result<void> {
+      auto page = store.list_jobs(JobStatusFilter::any, PageRequest{1, 20});
+      if (!page) {
+        return fail(page.error());
+      }
+      total = page->total;
+      return {};
+    });
+    CHECK(read);
+    CHECK(total == 1);
+    auto refused = store.in_read_transaction([]() -> Result<void> {
+      return fail(Error::failed("stopped"));
+    });
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message == "stopped");
+    CHECK(store.insert_job(daily("b"), at(2)));
   }
 
   TEST_CASE("deleting a job deletes its runs") {

@@ -122,6 +122,37 @@ Result<std::optional<Run>> SqliteJobStore::last_run(std::int64_t job_seq) {
   return find_run_where("job_seq = ? ORDER BY seq DESC LIMIT 1", job_seq);
 }
 
+Result<std::map<std::int64_t, Run>> SqliteJobStore::last_runs(
+    std::span<const std::int64_t> job_seqs) {
+  std::map<std::int64_t, Run> latest;
+  if (job_seqs.empty()) {
+    return latest;
+  }
+  std::string placeholders;
+  for (std::size_t i = 0; i < job_seqs.size(); ++i) {
+    placeholders += i == 0 ? "?" : ", ?";
+  }
+  auto ran = guarded([&] {
+    // A correlated max() is one seek on runs_by_job (job_seq, seq) per job, however many
+    // runs a job has.
+    SQLite::Statement query(db_, std::string("SELECT ") + kRunColumns +
+                                     " FROM runs WHERE seq IN (SELECT (SELECT max(seq) FROM runs"
+                                     " WHERE runs.job_seq = jobs.seq) FROM jobs WHERE seq IN (" +
+                                     placeholders + "))");
+    for (std::size_t i = 0; i < job_seqs.size(); ++i) {
+      query.bind(static_cast<int>(i + 1), static_cast<std::int64_t>(job_seqs[i]));
+    }
+    while (query.executeStep()) {
+      Run run = run_from_row(query);
+      latest.emplace(run.job_seq, std::move(run));
+    }
+  });
+  if (!ran) {
+    return fail(ran.error());
+  }
+  return latest;
+}
+
 Result<bool> SqliteJobStore::has_run_for_slot(std::int64_t job_seq, Seconds slot) {
   bool found = false;
   auto ran = guarded([&] {

@@ -97,18 +97,6 @@ bool read_date_rule(Reader& in, PosixZoneRule::DateRule& rule) {
 
 }  // namespace
 
-std::string_view tzif_footer(std::string_view file_contents) {
-  if (file_contents.size() < 2 || file_contents.back() != '\n') {
-    return {};
-  }
-  file_contents.remove_suffix(1);
-  auto start = file_contents.rfind('\n');
-  if (start == std::string_view::npos) {
-    return {};
-  }
-  return file_contents.substr(start + 1);
-}
-
 std::optional<PosixZoneRule> PosixZoneRule::parse(std::string_view text) {
   Reader in{text};
   PosixZoneRule rule;

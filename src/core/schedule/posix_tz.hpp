@@ -1,9 +1,8 @@
 #pragma once
 
 // The POSIX TZ rule at the end of a TZif file (e.g. "CET-1CEST,M3.5.0,M10.5.0/3"), which
-// gives a zone's offsets after its last listed transition. date-tz reads only the listed
-// transitions (to 2037 in Debian's files), so without this rule every zone would stop
-// changing clocks in 2038.
+// gives a zone's offsets after its last listed transition. Debian's files list transitions up
+// to 2037 only, so without this rule every zone would stop changing clocks in 2038.
 
 #include <chrono>
 #include <optional>
@@ -45,8 +44,5 @@ class PosixZoneRule {
   DateRule dst_start_;
   DateRule dst_end_;
 };
-
-// The POSIX TZ string of a TZif file (its last line), or empty when there is none.
-std::string_view tzif_footer(std::string_view file_contents);
 
 }  // namespace certcron::schedule

@@ -6,7 +6,6 @@
 
 using certcron::schedule::PosixZoneRule;
 using certcron::schedule::TimeZone;
-using certcron::schedule::tzif_footer;
 using certcron::schedule::testing::fires;
 using certcron::schedule::testing::instant;
 using namespace std::chrono_literals;
@@ -31,13 +30,6 @@ std::vector<std::string> changes(const PosixZoneRule& zone_rule, int year) {
 }  // namespace
 
 TEST_SUITE("schedule.posix_tz") {
-  TEST_CASE("the footer is the last line of a TZif file") {
-    CHECK(tzif_footer(std::string_view("TZif2...\n\nCET-1CEST,M3.5.0,M10.5.0/3\n")) ==
-          "CET-1CEST,M3.5.0,M10.5.0/3");
-    CHECK(tzif_footer("no newline at the end").empty());
-    CHECK(tzif_footer("").empty());
-  }
-
   TEST_CASE("European rules: last Sunday of March and October, at 01:00 UTC") {
     auto brussels = rule("CET-1CEST,M3.5.0,M10.5.0/3");
     CHECK(brussels.has_dst());

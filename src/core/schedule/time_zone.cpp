@@ -1,15 +1,15 @@
 #include "core/schedule/host_zone.hpp"
 #include "core/schedule/posix_tz.hpp"
 #include "core/schedule/schedule.hpp"
+#include "core/schedule/tzif.hpp"
 #include "core/schedule/zone_table.hpp"
 
-#include <date/tz.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <system_error>
@@ -25,29 +25,73 @@ Error unknown_zone(std::string_view name) {
 constexpr const char* kZoneInfo = "/usr/share/zoneinfo/";
 constexpr int kLastRuleYear = 2400;
 
-// The last bytes of a file: enough for a TZif footer, whose rule is a short line.
-std::string file_tail(const std::string& path) {
-  constexpr long kTail = 512;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file || std::fseek(file.get(), 0, SEEK_END) != 0) {
-    return {};
+// Whether `name` can only mean a zone file under the zoneinfo folder, and one that date-tz's
+// own table of zones lists: relative, no "." or ".." part, and none of the folders and files
+// that hold copies with leap seconds, POSIX rule defaults or placeholders.
+bool is_zone_name(std::string_view name) {
+  if (name.empty() || name.size() > 255 || name.front() == '/' || name.back() == '/') {
+    return false;
   }
-  long size = std::ftell(file.get());
-  long start = size > kTail ? size - kTail : 0;
-  if (size < 0 || std::fseek(file.get(), start, SEEK_SET) != 0) {
-    return {};
+  if (name == "posixrules" || name == "Factory" || name == "localtime" ||
+      name.starts_with("posix/") || name.starts_with("right/")) {
+    return false;
   }
-  std::string tail(static_cast<std::size_t>(size - start), '\0');
-  tail.resize(std::fread(tail.data(), 1, tail.size(), file.get()));
-  return tail;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    auto end = name.find('/', start);
+    if (end == std::string_view::npos) {
+      end = name.size();
+    }
+    auto part = name.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") {
+      return false;
+    }
+    for (char c : part) {
+      bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '-' || c == '+' || c == '.';
+      if (!plain) {
+        return false;
+      }
+    }
+    start = end + 1;
+  }
+  return true;
 }
 
-// Continues the table past date-tz's last transition with the zone's POSIX rule, so clocks
-// keep changing after 2037.
-void extend_with_rule(ZoneTable& table, const std::string& name) {
-  auto rule = PosixZoneRule::parse(tzif_footer(file_tail(kZoneInfo + name)));
+// The whole zone file (a few kilobytes), or nothing when it is missing or not in TZif form
+// (the zoneinfo folder also holds tables such as zone.tab).
+std::optional<std::string> read_zone_file(const std::string& path) {
+  constexpr std::size_t kMaxZoneFile = 1 << 20;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file) {
+    return std::nullopt;
+  }
+  std::string contents;
+  char buffer[8192];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+    contents.append(buffer, got);
+    if (contents.size() > kMaxZoneFile) {
+      return std::nullopt;
+    }
+  }
+  if (!contents.starts_with("TZif")) {
+    return std::nullopt;
+  }
+  return contents;
+}
+
+// The zone's listed changes, then its POSIX rule's changes up to kLastRuleYear: Debian's
+// files list changes to 2037 only, and clocks must keep changing after that.
+ZoneTable table_from(const TzifHistory& history) {
+  ZoneTable table;
+  table.append(Seconds::min(), history.initial_offset);
+  for (const auto& [instant, offset] : history.changes) {
+    table.append(instant, offset);
+  }
+  auto rule = PosixZoneRule::parse(history.footer);
   if (!rule || !rule->has_dst()) {
-    return;
+    return table;
   }
   using namespace std::chrono;
   const Seconds last = table.last_change();
@@ -60,22 +104,7 @@ void extend_with_rule(ZoneTable& table, const std::string& name) {
       }
     }
   }
-}
-
-// The whole history of the zone as date-tz sees it; a few hundred periods at most, read
-// once, so later lookups never go back to date-tz.
-ZoneTable read_periods(const date::time_zone& zone) {
-  using namespace std::chrono;
-  const sys_seconds last_known{sys_days{year{32767} / January / 1}};
-  ZoneTable table;
-  auto info = zone.get_info(sys_seconds{sys_days{year{-32767} / January / 1}});
-  while (true) {
-    table.append(info.begin, info.offset);
-    if (info.end >= last_known) {
-      return table;
-    }
-    info = zone.get_info(info.end);
-  }
+  return table;
 }
 
 std::string first_line(const std::filesystem::path& path) {
@@ -155,13 +184,17 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   if (auto found = cache.find(iana_name); found != cache.end()) {
     return TimeZone(found->second);
   }
-  try {
-    const date::time_zone* zone = date::locate_zone(impl->name);
-    impl->table = read_periods(*zone);
-    extend_with_rule(impl->table, impl->name);
-  } catch (const std::exception&) {
+  if (!is_zone_name(iana_name)) {
     return fail(unknown_zone(iana_name));
   }
+  // The one file is read directly: date-tz would first walk the whole zoneinfo folder (some
+  // 800 stat calls, a few milliseconds at every start cron makes).
+  auto zone_file = read_zone_file(kZoneInfo + impl->name);
+  auto history = zone_file ? parse_tzif(*zone_file) : std::nullopt;
+  if (!history) {
+    return fail(unknown_zone(iana_name));
+  }
+  impl->table = table_from(*history);
   cache.emplace(impl->name, impl);
   return TimeZone(std::move(impl));
 }

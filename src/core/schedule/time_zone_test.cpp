@@ -2,11 +2,13 @@
 #include "core/schedule/schedule.hpp"
 #include "core/schedule/schedule_test_support.hpp"
 
+#include <date/tz.h>
 #include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 using certcron::schedule::HostZoneSources;
 using certcron::schedule::TimeZone;
@@ -54,7 +56,12 @@ TEST_SUITE("schedule.zone") {
   }
 
   TEST_CASE("an unknown zone is a validation error on server_timezone") {
-    for (const char* name : {"Mars/Olympus", "", "europe/brussels", "../../etc/passwd"}) {
+    for (const char* name :
+         {"Mars/Olympus", "", "europe/brussels", "../../etc/passwd", "/etc/localtime",
+          "/usr/share/zoneinfo/Europe/Brussels", "Europe/../Europe/Brussels", "Europe/./Brussels",
+          "Europe//Brussels", "Europe/Brussels/", "Europe", "zone.tab", "tzdata.zi", "leapseconds",
+          "right/Europe/Brussels", "posix/Europe/Brussels", "posixrules", "Factory", "localtime",
+          "Europe/Brussels\n", "Europe/Br ussels"}) {
       CAPTURE(name);
       auto located = TimeZone::locate(name);
       REQUIRE_FALSE(located.has_value());
@@ -63,6 +70,57 @@ TEST_SUITE("schedule.zone") {
             "unknown time zone '" + std::string(name) +
                 "'; use an IANA name such as Europe/Brussels");
     }
+  }
+
+  // TimeZone::locate reads the zone's TZif file itself; date-tz is the reference it must
+  // agree with: the same zones, and the same offset on both sides of every change date-tz
+  // knows of up to 2037 (after that the POSIX rule takes over; see posix_tz_test).
+  TEST_CASE("every zone date-tz lists is located with date-tz's offset at every change") {
+    using namespace std::chrono;
+    const auto& zones = date::get_tzdb().zones;
+    REQUIRE(zones.size() > 300);
+    const sys_seconds first{sys_days{year{1800} / January / 1}};
+    const sys_seconds last{sys_days{year{2037} / December / 31}};
+    std::size_t changes = 0;
+    for (const auto& known : zones) {
+      // zoneinfo/localtime links to /etc/localtime: whatever the host says today, not a
+      // name to store with a job, so it is refused (see the test above).
+      if (known.name() == "localtime") {
+        continue;
+      }
+      CAPTURE(known.name());
+      auto located = TimeZone::locate(known.name());
+      REQUIRE(located.has_value());
+      CHECK(located->offset_at(first) == known.get_info(first).offset);
+      for (auto info = known.get_info(first); info.end < last; info = known.get_info(info.end)) {
+        CHECK(located->offset_at(info.end) == known.get_info(info.end).offset);
+        CHECK(located->offset_at(info.end - 1s) == info.offset);
+        ++changes;
+      }
+    }
+    CHECK(changes > 10000);
+  }
+
+  TEST_CASE("a zone file date-tz does not list as a zone is refused") {
+    std::set<std::string> listed;
+    for (const auto& known : date::get_tzdb().zones) {
+      listed.insert(known.name());
+    }
+    const fs::path folder = "/usr/share/zoneinfo";
+    int refused = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+      if (!entry.is_regular_file()) {
+        continue;
+      }
+      auto name = fs::relative(entry.path(), folder).string();
+      if (listed.contains(name) && name != "localtime") {
+        continue;
+      }
+      CAPTURE(name);
+      CHECK_FALSE(TimeZone::locate(name).has_value());
+      ++refused;
+    }
+    CHECK(refused > 0);  // right/, posix/, the .tab tables: there is always something
   }
 
   TEST_CASE("offsets follow DST and half-hour zones") {
