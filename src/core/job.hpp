@@ -40,6 +40,9 @@ struct RunResult {
   std::int64_t certifications_checked = 0;
   std::int64_t reminders_sent = 0;
   std::int64_t errors = 0;
+  // Why the first failed delivery failed ("webhook URL answered HTTP 500: ..."), so the run's
+  // error says more than a count. Kept only in the run's error message.
+  std::string first_error;
 };
 
 enum class RunStatus { running, success, failed, abandoned };

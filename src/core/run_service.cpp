@@ -90,6 +90,9 @@ Result<Run> RunService::finish(Run run, const Result<RunResult>& outcome) {
     if (outcome->errors > 0) {
       run.error_message = std::to_string(outcome->errors) +
                           " reminder(s) could not be delivered; the next run retries them";
+      if (!outcome->first_error.empty()) {
+        run.error_message += " (first: " + outcome->first_error + ")";
+      }
     }
   } else {
     run.status = RunStatus::failed;

@@ -118,6 +118,28 @@ TEST_SUITE("core.run_service") {
     CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_finished);
   }
 
+  TEST_CASE("a run with failed deliveries is failed and its error gives the first cause") {
+    testing::ServiceFixture fx;
+    Job job = fx.add_job("nightly", "0 2 * * *");
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    auto started = runs.start(job, RunTrigger::manual, std::nullopt, false);
+    REQUIRE(started);
+    RunResult result;
+    result.reminders_sent = 1;
+    result.errors = 2;
+    result.first_error = "to a@example.org: webhook answered HTTP 500";
+    auto finished = runs.finish(*started, result);
+    REQUIRE(finished);
+    CHECK(finished->status == RunStatus::failed);
+    CHECK(finished->error_message ==
+          "2 reminder(s) could not be delivered; the next run retries them (first: to "
+          "a@example.org: webhook answered HTTP 500)");
+    auto stored = fx.jobs->find_run(finished->seq);
+    REQUIRE(stored);
+    REQUIRE(stored->has_value());
+    CHECK((*stored)->error_message == finished->error_message);
+  }
+
   TEST_CASE("a check that cannot run is recorded as a failed run with its cause") {
     testing::ServiceFixture fx;
     fx.add_job("nightly", "0 2 * * *");

@@ -29,7 +29,7 @@ Run run_from_row(SQLite::Statement& row) {
   run.pid = row.getColumn(8).getInt64();
   if (!row.getColumn(9).isNull()) {
     run.result = RunResult{row.getColumn(9).getInt64(), row.getColumn(10).getInt64(),
-                           row.getColumn(11).getInt64(), row.getColumn(12).getInt64()};
+                           row.getColumn(11).getInt64(), row.getColumn(12).getInt64(), {}};
   }
   run.error_message = row.getColumn(13).getString();
   return run;

@@ -134,6 +134,9 @@ Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
     }
     if (auto delivered = delivery.deliver(message); !delivered) {
       ++counts.errors;
+      if (counts.first_error.empty()) {
+        counts.first_error = "to " + message.to_email + ": " + delivered.error().message;
+      }
       notify(CheckEvent::Kind::failed, certification, decision, message, delivered.error().message);
       return {};
     }
@@ -155,6 +158,7 @@ Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
   }
   result->reminders_sent = counts.reminders_sent;
   result->errors = counts.errors;
+  result->first_error = counts.first_error;
   return result;
 }
 

@@ -136,6 +136,8 @@ TEST_SUITE("reminders.check") {
     f.delivery.should_fail = [](const Message& m) { return m.certification == "C"; };
     auto first = f.run("2026-03-01T02:00:00Z");
     CHECK(first.errors == 1);
+    CHECK(first.first_error ==
+          "to " + f.delivery.failed.front().to_email + ": refused by the test");
     CHECK(first.reminders_sent == 3);
     CHECK(f.sent_thresholds() == "B:7 F:30 A:30 ");  // the failure did not stop the others
     CHECK(f.t.count("SELECT count(*) FROM reminder_ledger l JOIN certifications c ON c.id = "
