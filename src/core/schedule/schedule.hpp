@@ -2,7 +2,8 @@
 
 // The schedule engine: parse and validate cron expressions, describe them in English, and
 // compute fire times in an IANA time zone with the cron daemon's DST behaviour.
-// Pure computation: no I/O besides reading the system tzdata through date-tz.
+// Pure computation: no I/O besides reading a zone's file from the system tzdata, once per
+// zone and process.
 
 #include "core/error.hpp"
 

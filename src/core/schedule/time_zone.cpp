@@ -27,7 +27,8 @@ constexpr int kLastRuleYear = 2400;
 
 // Whether `name` can only mean a zone file under the zoneinfo folder, and one that date-tz's
 // own table of zones lists: relative, no "." or ".." part, and none of the folders and files
-// that hold copies with leap seconds, POSIX rule defaults or placeholders.
+// that hold copies with leap seconds (right/, posix/), POSIX rule defaults (posixrules), a
+// placeholder (Factory) or whatever the host's zone is today (localtime).
 bool is_zone_name(std::string_view name) {
   if (name.empty() || name.size() > 255 || name.front() == '/' || name.back() == '/') {
     return false;
@@ -168,7 +169,7 @@ std::string TimeZone::host_zone_name() {
 Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   auto impl = std::make_shared<Impl>();
   impl->name = std::string(iana_name);
-  // UTC needs no tzdata, and skipping date-tz spares the scan of the zoneinfo folder.
+  // UTC needs no tzdata.
   if (iana_name == "UTC" || iana_name == "Etc/UTC") {
     impl->table.append(Seconds::min(), std::chrono::seconds{0});
     return TimeZone(std::move(impl));
@@ -187,8 +188,9 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   if (!is_zone_name(iana_name)) {
     return fail(unknown_zone(iana_name));
   }
-  // The one file is read directly: date-tz would first walk the whole zoneinfo folder (some
-  // 800 stat calls, a few milliseconds at every start cron makes).
+  // The one file is read directly: date-tz's loader would first walk the whole zoneinfo
+  // folder (some 680 stat calls, a few milliseconds at every start cron makes). The unit
+  // tests hold the result to date-tz's for every zone.
   auto zone_file = read_zone_file(kZoneInfo + impl->name);
   auto history = zone_file ? parse_tzif(*zone_file) : std::nullopt;
   if (!history) {

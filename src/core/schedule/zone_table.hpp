@@ -1,9 +1,8 @@
 #pragma once
 
-// A zone's UTC offsets as a flat table of periods, read once from date-tz when the zone is
-// located. Looking an instant up is a binary search (or a hint check) with no allocation,
-// which is what keeps next-fire computation cheap; date::time_zone::get_info builds a
-// sys_info with a string each time.
+// A zone's UTC offsets as a flat table of periods, read once from its TZif file when the zone
+// is located. Looking an instant up is a binary search (or a hint check) with no allocation,
+// which is what keeps next-fire computation cheap.
 
 #include "core/schedule/schedule.hpp"
 
