@@ -52,6 +52,47 @@ TEST_SUITE("core.job_service") {
     CHECK(fx.jobs->find_job("kept")->has_value());
   }
 
+  TEST_CASE("list gives each job its own last run and settles a dead running one") {
+    testing::ServiceFixture fx;
+    Job ran = fx.add_job("ran", "0 2 * * *");
+    Job never = fx.add_job("never", "0 3 * * *");
+    Job died = fx.add_job("died", "0 4 * * *");
+    auto record = [&](const Job& job, RunStatus status) {
+      Run run;
+      run.job_seq = job.seq;
+      run.started_at = fx.clock.now();
+      run.status = status;
+      run.pid = 4242;
+      auto inserted = fx.jobs->insert_run(run);
+      REQUIRE(inserted);
+      return inserted->seq;
+    };
+    record(ran, RunStatus::failed);
+    const auto ran_last = record(ran, RunStatus::success);
+    const auto died_last = record(died, RunStatus::running);
+    JobService service(*fx.jobs, fx.clock, nullptr,
+                       RunLiveness{[](std::int64_t) { return false; }, 1});
+    auto page = service.list(JobStatusFilter::any, PageRequest{1, 20});
+    REQUIRE(page);
+    REQUIRE(page->items.size() == 3);
+    CHECK(page->items[0].job.seq == ran.seq);
+    REQUIRE(page->items[0].last_run);
+    CHECK(page->items[0].last_run->seq == ran_last);
+    CHECK(page->items[0].last_run->status == RunStatus::success);
+    CHECK(page->items[1].job.seq == never.seq);
+    CHECK_FALSE(page->items[1].last_run);
+    REQUIRE(page->items[2].last_run);
+    CHECK(page->items[2].last_run->seq == died_last);
+    CHECK(page->items[2].last_run->status == RunStatus::abandoned);
+    CHECK(page->items[2].job.latest_result == LatestResult::check_failed);
+    CHECK((*fx.jobs->find_run(died_last))->status == RunStatus::abandoned);
+    for (const auto& item : page->items) {
+      auto shown = service.show(item.job.id());
+      REQUIRE(shown);
+      CHECK(shown->last_run.has_value() == item.last_run.has_value());
+    }
+  }
+
   TEST_CASE("every change hands the whole job list to the crontab") {
     testing::ServiceFixture fx;
     CountingCrontab crontab;

@@ -4,14 +4,13 @@
 #include "core/schedule/tzif.hpp"
 #include "core/schedule/zone_table.hpp"
 
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 
 namespace certcron::schedule {
