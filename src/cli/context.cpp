@@ -104,7 +104,9 @@ RunService& Context::runs() {
 }
 
 RunLiveness Context::liveness() const {
-  return RunLiveness{util::process_alive, static_cast<std::int64_t>(getpid())};
+  static const std::int64_t own_pid = getpid();
+  static const std::int64_t own_start = util::process_start_ticks(own_pid).value_or(0);
+  return RunLiveness{util::process_alive, own_pid, own_start};
 }
 
 std::string Context::ping_base_url() { return "http://" + settings().server.listen; }

@@ -59,6 +59,8 @@ struct Run {
   bool dry_run = false;
   std::optional<RunResult> result;
   std::int64_t pid = 0;  // of the process executing it, to detect abandoned runs
+  std::int64_t pid_start = 0;  // when that process started (0: not recorded), so a reused pid
+                               // is not taken for it
   std::string error_message;
 
   std::string id() const;  // "run-0089"

@@ -71,7 +71,7 @@ TEST_SUITE("core.job_service") {
     const auto ran_last = record(ran, RunStatus::success);
     const auto died_last = record(died, RunStatus::running);
     JobService service(*fx.jobs, fx.clock, nullptr,
-                       RunLiveness{[](std::int64_t) { return false; }, 1});
+                       RunLiveness{[](std::int64_t, std::int64_t) { return false; }, 1});
     auto page = service.list(JobStatusFilter::any, PageRequest{1, 20});
     REQUIRE(page);
     REQUIRE(page->items.size() == 3);

@@ -3,8 +3,10 @@
 namespace certcron {
 
 Result<Run> settle_run(JobStore& store, const Clock& clock, const RunLiveness& liveness, Run run) {
-  if (run.status != RunStatus::running || run.pid == liveness.own_pid ||
-      (liveness.alive && liveness.alive(run.pid))) {
+  const bool own = run.pid == liveness.own_pid &&
+                   (run.pid_start == 0 || run.pid_start == liveness.own_pid_start);
+  if (run.status != RunStatus::running || own ||
+      (liveness.alive && liveness.alive(run.pid, run.pid_start))) {
     return run;
   }
   run.status = RunStatus::abandoned;

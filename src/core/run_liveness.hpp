@@ -13,12 +13,14 @@
 
 namespace certcron {
 
-// Whether the process that started a run is still alive (kill(pid, 0) on the real system).
-using ProcessAlive = std::function<bool(std::int64_t pid)>;
+// Whether the process that started a run is still alive: on the real system kill(pid, 0),
+// and the same start time when one was recorded (pid_start 0: not compared).
+using ProcessAlive = std::function<bool(std::int64_t pid, std::int64_t pid_start)>;
 
 struct RunLiveness {
   ProcessAlive alive;
   std::int64_t own_pid = 0;  // this process: its own runs are alive by definition
+  std::int64_t own_pid_start = 0;
 };
 
 // `run` as it really is: when it is running but its process is gone, it is marked abandoned

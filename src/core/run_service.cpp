@@ -63,6 +63,7 @@ Result<Run> RunService::start(const Job& job, RunTrigger trigger, std::optional<
     run.started_at = clock_.now();
     run.dry_run = dry_run;
     run.pid = liveness_.own_pid;
+    run.pid_start = liveness_.own_pid_start;
     auto inserted = jobs_.insert_run(run);
     if (!inserted) {
       return fail(inserted.error());

@@ -19,8 +19,8 @@ class RecordingDelivery final : public reminders::Delivery {
   std::vector<std::string> sent;
 };
 
-RunLiveness everyone_alive() { return {[](std::int64_t) { return true; }, 1}; }
-RunLiveness everyone_dead() { return {[](std::int64_t) { return false; }, 1}; }
+RunLiveness everyone_alive() { return {[](std::int64_t, std::int64_t) { return true; }, 1}; }
+RunLiveness everyone_dead() { return {[](std::int64_t, std::int64_t) { return false; }, 1}; }
 
 ExecuteRequest scheduled(const std::string& job) {
   return ExecuteRequest{job, RunTrigger::schedule, false, true};
@@ -98,6 +98,25 @@ TEST_SUITE("core.run_service") {
     REQUIRE(outcome);
     REQUIRE(outcome->run);
     CHECK(outcome->run->status == RunStatus::success);
+    auto history = runs.runs("nightly", RunStatus::abandoned, PageRequest{1, 20});
+    REQUIRE(history);
+    CHECK(history->total == 1);
+  }
+
+  TEST_CASE("a running run whose pid now belongs to a later process is abandoned") {
+    testing::ServiceFixture fx;
+    Job job = fx.add_job("nightly", "0 2 * * *");
+    {
+      RunService crashed(*fx.jobs, *fx.reminders, fx.clock, RunLiveness{{}, 777, 5});
+      auto started = crashed.start(job, RunTrigger::manual, std::nullopt, false);
+      REQUIRE(started);
+      CHECK((*fx.jobs->find_run(started->seq))->pid_start == 5);
+    }
+    // Pid 777 exists again, but started at tick 6: not the process that ran the check. The
+    // current process has that pid too, so "own run" must not be assumed from the pid alone.
+    RunLiveness reused{[](std::int64_t pid, std::int64_t start) { return pid == 777 && start == 6; },
+                       777, 6};
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, reused);
     auto history = runs.runs("nightly", RunStatus::abandoned, PageRequest{1, 20});
     REQUIRE(history);
     CHECK(history->total == 1);

@@ -66,6 +66,39 @@ TEST_SUITE("store") {
     CHECK(kept->has_value());
   }
 
+  TEST_CASE("step 3 keeps runs recorded before it, with no process start time") {
+    TempDatabase temp;
+    std::int64_t job_seq = 0;
+    {
+      auto db = open_database_at_version(temp.path, 2);
+      REQUIRE(db);
+      SqliteJobStore store(**db, temp.path);
+      auto job = store.insert_job(daily("kept"), at(100));
+      REQUIRE(job);
+      job_seq = job->seq;
+      (*db)->exec("INSERT INTO runs (job_seq, trigger, started_at, status, dry_run, pid) VALUES (" +
+                  std::to_string(job_seq) + ", 'manual', 200, 'running', 0, 4242)");
+    }
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == 3);
+    SqliteJobStore store(**db, temp.path);
+    auto old = store.running_run(job_seq);
+    REQUIRE(old);
+    REQUIRE(old->has_value());
+    CHECK((*old)->pid == 4242);
+    CHECK((*old)->pid_start == 0);
+    Run later;
+    later.job_seq = job_seq;
+    later.started_at = at(300);
+    later.status = RunStatus::success;
+    later.pid = 4243;
+    later.pid_start = 987654;
+    auto inserted = store.insert_run(later);
+    REQUIRE(inserted);
+    CHECK((*store.find_run(inserted->seq))->pid_start == 987654);
+  }
+
   TEST_CASE("a database from a newer certcron is refused, not guessed at") {
     TempDatabase temp;
     {

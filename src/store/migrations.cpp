@@ -56,12 +56,19 @@ CREATE INDEX runs_by_job ON runs (job_seq, seq);
 CREATE INDEX runs_by_job_status ON runs (job_seq, status, seq);
 )sql";
 
+// A run records when its process started as well as its pid, so a pid reused by another
+// process no longer hides that the run's own process died.
+constexpr const char* kMigration3RunProcessStart = R"sql(
+ALTER TABLE runs ADD COLUMN pid_start INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> steps{
       {1, "jobs and runs", kMigration1Jobs},
       {2, "mentors, certifications and the reminder ledger", kMigration2Reminders},
+      {3, "the start time of a run's process", kMigration3RunProcessStart},
   };
   return steps;
 }

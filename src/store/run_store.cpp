@@ -14,7 +14,7 @@ using namespace rows;
 
 constexpr const char* kRunColumns =
     "seq, job_seq, trigger, scheduled_for, started_at, completed_at, status, dry_run, pid, "
-    "mentors_checked, certifications_checked, reminders_sent, errors, error_message";
+    "mentors_checked, certifications_checked, reminders_sent, errors, error_message, pid_start";
 
 Run run_from_row(SQLite::Statement& row) {
   Run run;
@@ -32,6 +32,7 @@ Run run_from_row(SQLite::Statement& row) {
                            row.getColumn(11).getInt64(), row.getColumn(12).getInt64(), {}};
   }
   run.error_message = row.getColumn(13).getString();
+  run.pid_start = row.getColumn(14).getInt64();
   return run;
 }
 
@@ -41,7 +42,7 @@ Result<Run> SqliteJobStore::insert_run(const Run& run) {
   try {
     SQLite::Statement insert(db_,
                              "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, "
-                             "status, dry_run, pid) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                             "status, dry_run, pid, pid_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, static_cast<std::int64_t>(run.job_seq));
     insert.bind(2, to_string(run.trigger));
     bind_optional_seconds(insert, 3, run.scheduled_for);
@@ -49,6 +50,7 @@ Result<Run> SqliteJobStore::insert_run(const Run& run) {
     insert.bind(5, to_string(run.status));
     insert.bind(6, run.dry_run ? 1 : 0);
     insert.bind(7, static_cast<std::int64_t>(run.pid));
+    insert.bind(8, static_cast<std::int64_t>(run.pid_start));
     insert.exec();
   } catch (const SQLite::Exception& error) {
     if (!is_unique_violation(error)) {

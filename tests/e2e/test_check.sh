@@ -43,4 +43,32 @@ expect_json '[j["last_run_status"], j["latest_result"]]' '["abandoned", "checkFa
 run check
 expect_status 0 "check prints a human summary"
 
+# A run is tied to its process by pid and start time: a live process with the run's pid but
+# another start time (the pid was reused) does not keep the run alive; the right one does.
+sleep 60 &
+holder=$!
+start_ticks=$(python3 -c 'import sys; s=open(f"/proc/{sys.argv[1]}/stat").read(); print(s[s.rindex(")") + 2:].split()[19])' "$holder")
+# insert_running PID START: a running run of cron-001 as another process would have recorded it.
+insert_running() {
+  python3 - "$db" "$1" "$2" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("INSERT INTO runs (job_seq, trigger, started_at, status, dry_run, pid, pid_start) "
+            "VALUES (1, 'manual', 1774590000, 'running', 0, ?, ?)", (int(sys.argv[2]), int(sys.argv[3])))
+con.commit()
+PY
+}
+insert_running "$holder" "$((start_ticks + 1))"
+CERTCRON_NOW=2026-03-27T04:00:00Z run check --json
+expect_json '[x["status"] for x in j["abandoned"]]' '["abandoned"]' "a reused pid (same pid, later start) does not keep the run alive"
+insert_running "$holder" "$start_ticks"
+CERTCRON_NOW=2026-03-27T04:05:00Z run check --json
+expect_json 'j["abandoned"]' '[]' "the run's own live process (same pid and start) keeps it running"
+run show cron-001 --json
+expect_json 'j["last_run_status"]' '"running"' "the job shows the run as running"
+kill "$holder"
+wait "$holder" 2>/dev/null
+CERTCRON_NOW=2026-03-27T04:10:00Z run check --json
+expect_json '[x["status"] for x in j["abandoned"]]' '["abandoned"]' "once that process ends, the run is abandoned"
+
 finish
