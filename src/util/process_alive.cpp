@@ -1,10 +1,10 @@
 #include "util/process_alive.hpp"
 
+#include "util/file.hpp"
+
 #include <cerrno>
 #include <charconv>
 #include <csignal>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 namespace certcron::util {
@@ -13,8 +13,11 @@ std::optional<std::int64_t> process_start_ticks(std::int64_t pid) {
   if (pid <= 0) {
     return std::nullopt;
   }
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto read = read_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!read) {
+    return std::nullopt;
+  }
+  const std::string& stat = *read;
   // The command name (field 2) is in parentheses and may hold spaces and ')': count fields
   // from the last ')', which is followed by field 3.
   auto close = stat.rfind(')');

@@ -3,8 +3,8 @@
 #include "core/schedule/schedule.hpp"
 #include "core/schedule/tzif.hpp"
 #include "core/schedule/zone_table.hpp"
+#include "util/file.hpp"
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -61,24 +61,11 @@ bool is_zone_name(std::string_view name) {
 // The whole zone file (a few kilobytes), or nothing when it is missing or not in TZif form
 // (the zoneinfo folder also holds tables such as zone.tab).
 std::optional<std::string> read_zone_file(const std::string& path) {
-  constexpr std::size_t kMaxZoneFile = 1 << 20;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!file) {
+  auto contents = util::read_file(path);
+  if (!contents || !contents->starts_with("TZif")) {
     return std::nullopt;
   }
-  std::string contents;
-  char buffer[8192];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
-    contents.append(buffer, got);
-    if (contents.size() > kMaxZoneFile) {
-      return std::nullopt;
-    }
-  }
-  if (!contents.starts_with("TZif")) {
-    return std::nullopt;
-  }
-  return contents;
+  return std::move(*contents);
 }
 
 // The zone's listed changes, then its POSIX rule's changes up to kLastRuleYear: Debian's
