@@ -19,6 +19,11 @@ cat > "$XDG_CONFIG_HOME/certcron/config.toml" <<TOML
 program = "$CERTCRON_SOURCE_DIR/tests/e2e/support/fake-crontab"
 TOML
 
+# A version-manager shim in front of python3 costs up to a second a call; resolve it once.
+# Start background python with "$py_real" itself, so that $! is the python process.
+py_real=$(command python3 -c 'import sys; print(sys.executable)')
+python3() { "$py_real" "$@"; }
+
 passed=0
 failed=0
 
@@ -50,6 +55,16 @@ expect_json() {
   if [ "$got" = "$2" ]; then ok; else not_ok "$3 (json $1 = $got, expected $2)"; fi
 }
 expect_eq() { if [ "$1" = "$2" ]; then ok; else not_ok "$3 (got '$1', expected '$2')"; fi; }
+
+# wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds; false on time out.
+wait_for() {
+  local deadline=$(($(date +%s) + $1))
+  shift
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.1
+  done
+}
 
 finish() {
   echo "$passed passed, $failed failed"

@@ -5,10 +5,6 @@
 # fails and recovers, the one-running-run rule, and a run killed mid-delivery.
 source "$(dirname "$0")/lib.sh"
 
-# A version-manager shim in front of python3 costs up to a second a call; resolve it once.
-py_real=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$py_real" "$@"; }
-
 support="$CERTCRON_SOURCE_DIR/tests/e2e/support"
 outbox="$XDG_STATE_HOME/certcron/outbox"
 t0=2026-03-26T10:00:00Z
@@ -48,15 +44,6 @@ PY
 use_messages() { out=$(messages "$1"); err=""; status=0; }
 eml_count() { find "$outbox" -name '*.eml' 2>/dev/null | wc -l | tr -d ' '; }
 
-# wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds; false on time out.
-wait_for() {
-  local deadline=$(($(date +%s) + $1))
-  shift
-  until "$@"; do
-    [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep 0.1
-  done
-}
 
 # --- data: 30, 7 and 1 days out, expired 3 and 40 days ago, 31 and 67 days out
 cat >"$SCRATCH/certs.csv" <<'CSV'

@@ -5,10 +5,6 @@
 # jobs and superset lines never cause a second run.
 source "$(dirname "$0")/lib.sh"
 
-# A version-manager shim in front of python3 costs up to a second a call; resolve it once.
-py_real=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$py_real" "$@"; }
-
 # at INSTANT ARGS...: run certcron with the clock pinned to INSTANT.
 at() {
   local instant=$1

@@ -5,9 +5,6 @@
 # and a closed port or a silent server that fail the run cleanly within timeout_seconds.
 source "$(dirname "$0")/lib.sh"
 
-py_real=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$py_real" "$@"; }
-
 t0=2026-03-26T10:00:00Z
 export CERTCRON_NOW=$t0
 capture="$SCRATCH/posts.jsonl" fail_flag="$SCRATCH/fail" port_file="$SCRATCH/port"
@@ -55,15 +52,6 @@ trap 'stop_servers; rm -rf "$SCRATCH"' EXIT  # lib.sh's trap, plus the servers
 "$py_real" "$SCRATCH/hook_server.py" "$capture" "$fail_flag" "$port_file" >"$SCRATCH/server.log" 2>&1 &
 server_pid=$!
 
-# wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds; false on time out.
-wait_for() {
-  local deadline=$(($(date +%s) + $1))
-  shift
-  until "$@"; do
-    [ "$(date +%s)" -lt "$deadline" ] || return 1
-    sleep 0.1
-  done
-}
 if wait_for 5 test -s "$port_file"; then ok; else
   status=-1 out="" err=$(cat "$SCRATCH/server.log")
   not_ok "the test server starts and reports its port within 5 s"
