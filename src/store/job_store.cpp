@@ -80,16 +80,13 @@ Error duplicate_name_error() {
   return Error::invalid("name", "There already exist a cron check with this name.");
 }
 
-
-}  // namespace
-
-SqliteJobStore::SqliteJobStore(SQLite::Database& db, std::string path)
-    : db_(db), path_(std::move(path)) {}
-
-Result<void> SqliteJobStore::in_transaction(const std::function<Result<void>()>& work) {
+// Runs `work` in a transaction begun with `behavior`; commits when it returns a value, rolls
+// back when it returns an error or throws.
+Result<void> transact(SQLite::Database& db, SQLite::TransactionBehavior behavior,
+                      const std::function<Result<void>()>& work) {
   Result<void> outcome;
   auto ran = guarded([&] {
-    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Transaction transaction(db, behavior);
     outcome = work();
     if (outcome) {
       transaction.commit();
@@ -101,17 +98,17 @@ Result<void> SqliteJobStore::in_transaction(const std::function<Result<void>()>&
   return outcome;
 }
 
+}  // namespace
+
+SqliteJobStore::SqliteJobStore(SQLite::Database& db, std::string path)
+    : db_(db), path_(std::move(path)) {}
+
+Result<void> SqliteJobStore::in_transaction(const std::function<Result<void>()>& work) {
+  return transact(db_, SQLite::TransactionBehavior::IMMEDIATE, work);
+}
+
 Result<void> SqliteJobStore::in_read_transaction(const std::function<Result<void>()>& work) {
-  Result<void> outcome;
-  auto ran = guarded([&] {
-    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::DEFERRED);
-    outcome = work();
-    transaction.commit();
-  });
-  if (!ran) {
-    return ran;
-  }
-  return outcome;
+  return transact(db_, SQLite::TransactionBehavior::DEFERRED, work);
 }
 
 Result<std::string> SqliteJobStore::identity() {
