@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,20 @@ struct TempDatabase {
     path = folder + "/sub/certcron.db";
   }
   ~TempDatabase() { std::filesystem::remove_all(folder); }
+};
+
+// A store on a new database, migrated to the latest version.
+struct OpenStore {
+  TempDatabase temp;
+  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<SqliteJobStore> job_store;
+  OpenStore() {
+    auto opened = open_database(temp.path);
+    REQUIRE(opened);
+    db = std::move(*opened);
+    job_store = std::make_unique<SqliteJobStore>(*db, temp.path);
+  }
+  SqliteJobStore& store() { return *job_store; }
 };
 
 JobDefinition daily(const std::string& name) {
@@ -112,10 +127,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("job ids come from a sequence that never reuses a deleted id") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     auto first = store.insert_job(daily("a"), at(1));
     auto second = store.insert_job(daily("b"), at(2));
     REQUIRE(first);
@@ -128,10 +141,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("a duplicate name is a validation error on the name field") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     REQUIRE(store.insert_job(daily("same"), at(1)));
     auto again = store.insert_job(daily("same"), at(2));
     REQUIRE_FALSE(again);
@@ -140,10 +151,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("the database allows one running run per job and names the holder") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     auto job = store.insert_job(daily("a"), at(1));
     REQUIRE(job);
     Run run;
@@ -163,10 +172,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("a scheduled slot gets one run, dry runs do not take it") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     auto job = store.insert_job(daily("a"), at(1));
     REQUIRE(job);
     Run run;
@@ -187,10 +194,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("runs are listed newest first with a status filter and a total") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     auto job = store.insert_job(daily("a"), at(1));
     REQUIRE(job);
     for (int i = 0; i < 5; ++i) {
@@ -212,10 +217,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("last runs of several jobs come back by job, newest run each, none for a job never run") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     auto busy = store.insert_job(daily("busy"), at(1));
     auto idle = store.insert_job(daily("idle"), at(1));
     auto once = store.insert_job(daily("once"), at(1));
@@ -250,10 +253,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("a read transaction gives its work's result and leaves the store writable") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     REQUIRE(store.insert_job(daily("a"), at(1)));
     std::int64_t total = 0;
     auto read = store.in_read_transaction([&]() -> Result<void> {
@@ -275,10 +276,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("deleting a job deletes its runs") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     auto job = store.insert_job(daily("a"), at(1));
     REQUIRE(job);
     Run run;
@@ -291,10 +290,8 @@ TEST_SUITE("store") {
   }
 
   TEST_CASE("a failed transaction leaves nothing behind") {
-    TempDatabase temp;
-    auto db = open_database(temp.path);
-    REQUIRE(db);
-    SqliteJobStore store(**db, temp.path);
+    OpenStore open;
+    SqliteJobStore& store = open.store();
     auto outcome = store.in_transaction([&]() -> Result<void> {
       REQUIRE(store.insert_job(daily("rolled_back"), at(1)));
       return fail(Error::failed("crontab refused"));
