@@ -28,3 +28,6 @@ if(NOT CURL_INCLUDE_DIR)
     "certcron: curl/curl.h not found. Install the Debian package 'libcurl4-openssl-dev' "
     "(or run scripts/install-deps as root).")
 endif()
+
+# Boost.Beast and Asio for `certcron serve`: header-only, included by src/http/server.cpp only.
+certcron_require(Boost libboost1.81-dev 1.81)

@@ -5,13 +5,13 @@
 # ids and names, read from `certcron list --json` of the database the command line names.
 
 _certcron_global_options='--db --config --json -q --quiet -v --verbose --version -h --help'
-_certcron_commands='list show create update delete execute runs import due check next crontab'
+_certcron_commands='list show create update delete execute runs import due check next crontab serve'
 
 # Options that take a value, whose value must not be read as the subcommand or the job.
 _certcron_takes_value() {
   case $1 in
     --db | --config | --status | --page | --limit | --name | --cron | --every | --tz | \
-      --grace | --description | --days | --job | --from | --count) return 0 ;;
+      --grace | --description | --days | --job | --from | --count | --listen | --threads) return 0 ;;
   esac
   return 1
 }
@@ -29,6 +29,7 @@ _certcron_command_options() {
     due) echo '--days --job --tz' ;;
     next) echo '--tz --from --count' ;;
     crontab) echo '' ;;
+    serve) echo '--listen --threads --allow-unauthenticated' ;;
   esac
 }
 
@@ -181,7 +182,7 @@ _certcron() {
       return 0
       ;;
     --page | --limit | --name | --cron | --every | --grace | --description | --days | \
-      --from | --count)
+      --from | --count | --listen | --threads)
       return 0
       ;;
   esac

@@ -79,6 +79,7 @@ _certcron() {
         'check:monitoring pass: abandoned runs and late jobs'
         'next:preview a schedule'
         'crontab:inspect the managed crontab block; detect and fix drift'
+        'serve:serve the jobs and runs as a JSON REST API over HTTP'
       )
       _describe -t commands 'certcron command' commands && ret=0
       ;;
@@ -132,6 +133,10 @@ _certcron() {
         crontab)
           _arguments $globals '1:action:((show\:"print the block as it should be"
             verify\:"print a diff and exit 1 on drift" repair\:"rewrite the block"))' && ret=0 ;;
+        serve)
+          _arguments $globals '--listen[address and port to listen on]:address and port' \
+            '--threads[I/O threads, 0 for one per core]:threads' \
+            '--allow-unauthenticated[listen beyond loopback without a token]' && ret=0 ;;
       esac
       ;;
   esac

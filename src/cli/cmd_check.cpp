@@ -1,30 +1,14 @@
 #include "cli/commands.hpp"
-#include "core/monitor_service.hpp"
-#include "json/shapes.hpp"
+#include "json/reports.hpp"
 #include "util/time.hpp"
 
 namespace certcron::cli {
 namespace {
 
 void run_check(Context& context) {
-  MonitorService monitor(context.store(), context.clock(), context.liveness());
-  auto report = context.check(monitor.check());
+  auto report = context.check(context.app().monitor().check());
   if (context.options.json) {
-    json::Json abandoned = json::Json::array();
-    for (const Run& run : report.abandoned) {
-      abandoned.push_back(json::run_to_json(run));
-    }
-    json::Json late = json::Json::array();
-    for (const LateJob& item : report.late) {
-      late.push_back(json::Json{{"id", item.job.id()},
-                                {"name", item.job.definition.name},
-                                {"slot", util::format_rfc3339(item.slot)},
-                                {"grace_time_in_minutes", item.job.definition.grace_time_in_minutes},
-                                {"newly_late", item.newly_late}});
-    }
-    context.out().print_json(json::Json{{"jobs_checked", report.jobs_checked},
-                                        {"abandoned", std::move(abandoned)},
-                                        {"late", std::move(late)}});
+    context.out().print_json(json::monitor_report_to_json(report));
     return;
   }
   for (const Run& run : report.abandoned) {

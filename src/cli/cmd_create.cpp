@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/job_view.hpp"
+#include "core/requests.hpp"
 
 namespace certcron::cli {
 namespace {
@@ -9,30 +10,21 @@ struct CreateOptions {
   std::optional<std::string> cron;
   std::optional<int> every;
   std::optional<std::string> timezone;
-  int grace = kDefaultGraceMinutes;
+  std::optional<int> grace;
   std::string description;
   bool disabled = false;
 };
 
 void create_job(Context& context, const CreateOptions& options) {
-  if (options.cron.has_value() == options.every.has_value()) {
-    throw CommandFailure(Error::invalid(
-        "cron_expression", "Give exactly one of --cron EXPRESSION or --every MINUTES."));
-  }
-  JobDefinition definition;
-  definition.name = options.name;
-  definition.description = options.description;
-  if (options.cron) {
-    definition.type = ScheduleType::cron;
-    definition.cron_expression = *options.cron;
-  } else {
-    definition.type = ScheduleType::simple;
-    definition.frequency_in_minutes = *options.every;
-  }
-  definition.server_timezone = options.timezone.value_or(context.default_timezone());
-  definition.grace_time_in_minutes = options.grace;
-  definition.enabled = !options.disabled;
-  print_job(context, context.check(context.jobs().create(definition)));
+  CreateJobRequest request;
+  request.name = options.name;
+  request.description = options.description;
+  request.cron_expression = options.cron;
+  request.frequency_in_minutes = options.every;
+  request.server_timezone = options.timezone;
+  request.grace_time_in_minutes = options.grace;
+  request.enabled = !options.disabled;
+  print_job(context, context.check(context.app().create_job(request)));
 }
 
 }  // namespace

@@ -1,20 +1,16 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "crontab/installer.hpp"
-#include "json/shapes.hpp"
+#include "crontab/install.hpp"
+#include "json/reports.hpp"
 
 namespace certcron::cli {
 namespace {
 
 void crontab_action(Context& context, const std::string& action) {
-  auto& installer = context.crontab();
-  auto jobs = context.check(context.store().all_jobs());
   if (action == "repair") {
-    auto outcome = context.check(installer.install_with_outcome(jobs));
+    auto outcome = context.check(context.app().repair_crontab());
     if (context.options.json) {
-      context.out().print_json(json::Json{{"changed", outcome.changed},
-                                          {"block", outcome.block},
-                                          {"backup", outcome.backup_path}});
+      context.out().print_json(json::crontab_repair_to_json(outcome));
     } else if (!context.options.quiet) {
       context.out().line(outcome.changed
                              ? "Rewrote the certcron block (previous table kept in " +
@@ -23,13 +19,9 @@ void crontab_action(Context& context, const std::string& action) {
     }
     return;
   }
-  auto report = context.check(installer.verify(jobs));
+  auto report = context.check(context.app().verify_crontab());
   if (context.options.json) {
-    context.out().print_json(json::Json{
-        {"in_sync", report.in_sync},
-        {"installed", report.installed ? json::Json(*report.installed) : json::Json(nullptr)},
-        {"expected", report.expected},
-        {"diff", report.diff}});
+    context.out().print_json(json::crontab_verify_to_json(report));
   } else if (action == "show") {
     std::string text = report.expected.empty() ? "(no block: no job is enabled)\n" : report.expected;
     std::fputs(text.c_str(), stdout);

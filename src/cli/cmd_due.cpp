@@ -2,7 +2,8 @@
 #include "core/reminders/expiry_check.hpp"
 #include "core/reminders/policy.hpp"
 #include "core/schedule/schedule.hpp"
-#include "json/shapes.hpp"
+#include "core/requests.hpp"
+#include "json/reports.hpp"
 #include "util/time.hpp"
 
 namespace certcron::cli {
@@ -25,9 +26,7 @@ std::string zone_for(Context& context, const DueOptions& options) {
 }
 
 void show_due(Context& context, const DueOptions& options) {
-  if (options.days < 0 || options.days > 3650) {
-    throw CommandFailure(Error::invalid("days", "The days must be between 0 and 3650."));
-  }
+  context.check(validate_due_days(options.days));
   auto zone = context.check(schedule::TimeZone::locate(zone_for(context, options)));
   Seconds at = context.clock().now() + std::chrono::days{options.days};
   json::Json items = json::Json::array();
@@ -37,25 +36,14 @@ void show_due(Context& context, const DueOptions& options) {
       [&](const reminders::DueReminder& due) {
         const auto& cert = due.certification;
         if (context.options.json) {
-          items.push_back(json::Json{{"mentor_id", cert.mentor_id},
-                                     {"name", cert.name},
-                                     {"email", cert.email},
-                                     {"certification", cert.certification},
-                                     {"expires_on", due.message.expires_on},
-                                     {"days_left", due.decision.days_left},
-                                     {"threshold", reminders::threshold_label(due.decision.threshold)},
-                                     {"reason", due.decision.reason},
-                                     {"message_id", due.message.message_id}});
+          items.push_back(json::due_reminder_to_json(due));
         } else {
           rows.push_back({cert.mentor_id, cert.name, cert.certification, due.message.expires_on,
                           reminders::threshold_label(due.decision.threshold), due.decision.reason});
         }
       }));
   if (context.options.json) {
-    context.out().print_json(json::Json{{"as_of", util::format_rfc3339(at)},
-                                        {"timezone", zone.name()},
-                                        {"data", std::move(items)},
-                                        {"result", json::run_result_to_json(counts)}});
+    context.out().print_json(json::due_report_to_json(at, zone.name(), std::move(items), counts));
     return;
   }
   if (context.options.quiet) {

@@ -1,7 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/progress.hpp"
-#include "delivery/factory.hpp"
 #include "json/shapes.hpp"
 
 namespace certcron::cli {
@@ -28,9 +27,6 @@ std::string summary_line(const Run& run) {
 }
 
 void execute_job(Context& context, const ExecuteOptions& options) {
-  const Settings& settings = context.settings();
-  auto delivery = context.check(
-      delivery::make_delivery(settings.reminders.delivery, settings.state_dir, "reminders"));
   ProgressLine progress(context.out().stderr_is_tty() && !context.options.quiet &&
                         !options.scheduled);
   reminders::CheckOptions hooks;
@@ -53,8 +49,7 @@ void execute_job(Context& context, const ExecuteOptions& options) {
   }
   ExecuteRequest request{options.job, options.scheduled ? RunTrigger::schedule : RunTrigger::manual,
                          options.dry_run, options.scheduled};
-  auto outcome = context.check(
-      context.runs().execute(request, *delivery, settings.reminders, hooks));
+  auto outcome = context.check(context.app().execute(request, hooks));
   progress.clear();
   if (!outcome.run) {
     if (context.options.verbose) {

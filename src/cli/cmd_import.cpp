@@ -1,7 +1,7 @@
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "core/reminders/import.hpp"
-#include "json/shapes.hpp"
+#include "json/reports.hpp"
 
 namespace certcron::cli {
 namespace {
@@ -16,12 +16,7 @@ void import_file(Context& context, const std::string& path) {
       }));
   progress.clear();
   if (context.options.json) {
-    context.out().print_json(json::Json{
-        {"rows", summary.rows},
-        {"mentors_inserted", summary.mentors_inserted},
-        {"mentors_updated", summary.mentors_updated},
-        {"certifications_inserted", summary.certifications_inserted},
-        {"certifications_updated", summary.certifications_updated}});
+    context.out().print_json(json::import_summary_to_json(summary));
   } else if (!context.options.quiet) {
     context.out().line("Imported " + std::to_string(summary.rows) + " rows: " +
                        std::to_string(summary.mentors_inserted) + " new mentors, " +

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/job_view.hpp"
+#include "core/requests.hpp"
 #include "json/shapes.hpp"
 
 namespace certcron::cli {
@@ -12,12 +13,7 @@ struct ListOptions {
 };
 
 void list_jobs(Context& context, const ListOptions& options) {
-  JobStatusFilter filter = JobStatusFilter::any;
-  if (options.status == "active") {
-    filter = JobStatusFilter::active;
-  } else if (options.status == "disabled") {
-    filter = JobStatusFilter::disabled;
-  }
+  const JobStatusFilter filter = context.check(parse_status_filter(options.status));
   auto request = context.check(validate_page(options.page, options.limit));
   auto page = context.check(context.jobs().list(filter, request));
   if (context.options.json) {

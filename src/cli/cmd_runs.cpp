@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/job_view.hpp"
+#include "core/requests.hpp"
 #include "json/shapes.hpp"
 
 namespace certcron::cli {
@@ -14,10 +15,7 @@ struct RunsOptions {
 
 void list_runs(Context& context, const RunsOptions& options) {
   auto request = context.check(validate_page(options.page, options.limit));
-  std::optional<RunStatus> status;
-  if (!options.status.empty()) {
-    status = parse_run_status(options.status);
-  }
+  const std::optional<RunStatus> status = context.check(parse_run_status_filter(options.status));
   auto page = context.check(context.runs().runs(options.job, status, request));
   if (context.options.json) {
     json::Json data = json::Json::array();

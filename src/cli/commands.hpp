@@ -27,6 +27,7 @@ void set_runs_command(CLI::App& command, Context& context);
 void set_import_command(CLI::App& command, Context& context);
 void set_due_command(CLI::App& command, Context& context);
 void set_check_command(CLI::App& command, Context& context);
+void set_serve_command(CLI::App& command, Context& context);
 
 // Every subcommand, in the order `--help` lists them.
 const std::vector<CommandInfo>& command_table();

@@ -1,9 +1,10 @@
 #pragma once
 
-// What every subcommand is handed: the global options, and lazily opened services (settings,
-// database, job service). Nothing is opened that a command does not ask for, so `next` and
-// `--help` never touch the database.
+// What every subcommand is handed: the global options, and the application (settings,
+// database, services) opened on first use. Nothing is opened that a command does not ask
+// for, so `next` and `--help` never touch the database.
 
+#include "app/app.hpp"
 #include "cli/output.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -17,14 +18,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-namespace SQLite {
-class Database;
-}
-
-namespace certcron::crontab {
-class CrontabInstaller;
-}
 
 namespace certcron::cli {
 
@@ -67,20 +60,17 @@ class Context {
 
   GlobalOptions options;
 
+  // Each getter opens what it needs on first use and ends the command (CommandFailure) when
+  // that fails; the wiring itself is app::App's.
   const Settings& settings();
-  SQLite::Database& database();
-  JobStore& store();
-  JobService& jobs();
-  crontab::CrontabInstaller& crontab();
-  // The same without throwing, for code that reports errors as results.
-  Result<crontab::CrontabInstaller*> make_crontab();
-  reminders::ReminderStore& reminder_store();
-  RunService& runs();
-  RunLiveness liveness() const;
+  app::App& app();
+  JobStore& store() { return app().store(); }
+  JobService& jobs() { return app().jobs(); }
+  reminders::ReminderStore& reminder_store() { return app().reminder_store(); }
+  RunService& runs() { return app().runs(); }
   const Clock& clock() const { return *clock_; }
   const Output& out() const { return output_; }
-  std::string ping_base_url();
-  // The zone new jobs get when none is given: config default_timezone, else the host's.
+  std::string ping_base_url() { return app().ping_base_url(); }
   std::string default_timezone();
 
   // Ends the command with `error` unless `result` holds a value.
@@ -98,13 +88,7 @@ class Context {
   Output output_;
   std::unique_ptr<Clock> clock_;
   std::optional<Settings> settings_;
-  std::unique_ptr<SQLite::Database> database_;
-  std::unique_ptr<JobStore> store_;
-  std::unique_ptr<crontab::CrontabInstaller> crontab_;
-  std::unique_ptr<CrontabSync> crontab_sync_;
-  std::unique_ptr<JobService> jobs_;
-  std::unique_ptr<reminders::ReminderStore> reminder_store_;
-  std::unique_ptr<RunService> runs_;
+  std::unique_ptr<app::App> app_;
 };
 
 }  // namespace certcron::cli

@@ -65,7 +65,9 @@ void print_job(Context& context, const JobDetails& details) {
       {"name", def.name},
       {"description", def.description.empty() ? "-" : def.description},
       {"status", status_cell(context, job)},
-      {"schedule", schedule_text(def) + " (" + details.human_readable_cron_expression + ")"},
+      {"schedule", schedule_text(def) + (details.schedule_error.empty()
+                                             ? " (" + details.human_readable_cron_expression + ")"
+                                             : " (cannot be computed: " + details.schedule_error + ")")},
       {"timezone", def.server_timezone},
       {"grace", std::to_string(def.grace_time_in_minutes) + " min"},
       {"next run", instant_text(details.next_run_at)},

@@ -24,6 +24,7 @@ const std::vector<CommandInfo>& command_table() {
       {"check", "Monitoring pass: abandoned runs and late jobs", set_check_command},
       {"next", "Preview a schedule: the next fire times and a description", set_next_command},
       {"crontab", "Inspect the managed crontab block; detect and fix drift", set_crontab_command},
+      {"serve", "Serve the JSON REST API (the API contract) over HTTP", set_serve_command},
   };
   return table;
 }

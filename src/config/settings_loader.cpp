@@ -100,6 +100,7 @@ Result<Settings> load_settings(const SettingsOverrides& overrides, const Environ
       return fail(path.error());
     }
     settings.config_path = *path;
+    settings.config_named = true;
   }
   if (auto read = read_config_file(*config, home, settings); !read) {
     return fail(read.error());

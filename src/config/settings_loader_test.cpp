@@ -34,6 +34,7 @@ TEST_SUITE("config.loader") {
     auto settings = load_settings({}, environment_in(dir));
     REQUIRE(settings);
     CHECK(settings->config_path == default_config(dir));
+    CHECK_FALSE(settings->config_named);
     CHECK_FALSE(settings->config_file_found);
     CHECK(settings->db_path == dir / "data/certcron/certcron.db");
     CHECK(settings->state_dir == dir / "state/certcron");
@@ -89,11 +90,13 @@ TEST_SUITE("config.loader") {
     auto with_flag = load_settings({.config_flag = from_flag}, env);
     REQUIRE(with_flag);
     CHECK(with_flag->config_path == from_flag);
+    CHECK(with_flag->config_named);
     CHECK(with_flag->default_timezone == "Flag/Zone");
 
     auto with_env = load_settings({}, env);
     REQUIRE(with_env);
     CHECK(with_env->config_path == from_env);
+    CHECK(with_env->config_named);
     CHECK(with_env->default_timezone == "Env/Zone");
 
     auto with_default = load_settings({}, environment_in(dir));

@@ -32,6 +32,21 @@ void check_name(const std::string& name, FieldErrors& errors) {
   }
 }
 
+// One line for an administrator: the field messages without the generic "The given data
+// was invalid." ("server_timezone: unknown time zone 'Mars/Olympus'; use an IANA name ...").
+std::string schedule_problem(const Error& error) {
+  if (error.fields.empty()) {
+    return error.message;
+  }
+  std::string text;
+  for (const auto& [field, messages] : error.fields) {
+    for (const auto& message : messages) {
+      text += (text.empty() ? "" : "; ") + field + ": " + message;
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 Result<schedule::Schedule> schedule_for(const JobDefinition& definition) {
@@ -116,7 +131,7 @@ Result<JobDetails> JobService::details(const Job& job) {
 }
 
 Result<JobDetails> JobService::details(const Job& job, std::optional<Run> last_run) {
-  JobDetails details{job, std::move(last_run), std::nullopt, ""};
+  JobDetails details{job, std::move(last_run), std::nullopt, "", ""};
   if (details.last_run && details.last_run->status == RunStatus::running) {
     auto settled = settle_run(store_, clock_, liveness_, *details.last_run);
     if (!settled) {
@@ -127,11 +142,17 @@ Result<JobDetails> JobService::details(const Job& job, std::optional<Run> last_r
       details.job.latest_result = LatestResult::check_failed;
     }
   }
-  if (auto schedule = schedule_for(job.definition)) {
-    details.human_readable_cron_expression = schedule->describe();
-    if (job.definition.enabled) {
-      details.next_run_at = schedule->next_fire_after(clock_.now());
-    }
+  auto schedule = schedule_for(job.definition);
+  if (!schedule) {
+    // A stored job whose schedule no longer builds (its zone was removed by a tzdata update)
+    // stays listed, with no next run and the reason, rather than failing the whole list or
+    // looking like a job that simply never runs.
+    details.schedule_error = schedule_problem(schedule.error());
+    return details;
+  }
+  details.human_readable_cron_expression = schedule->describe();
+  if (job.definition.enabled) {
+    details.next_run_at = schedule->next_fire_after(clock_.now());
   }
   return details;
 }
@@ -223,10 +244,13 @@ Result<JobDetails> JobService::update(std::string_view id_or_name, const JobChan
       return fail(valid.error());
     }
     updated.updated_at = clock_.now();
+    std::optional<LatestResult> mark;
     if (schedule_changed(job->definition, updated.definition)) {
-      updated.latest_result = LatestResult::cron_check_changed;
+      mark = LatestResult::cron_check_changed;
+      updated.latest_result = mark;
     }
-    if (auto stored = store_.update_job(updated); !stored) {
+    auto stored = store_.update_definition(job->seq, updated.definition, updated.updated_at, mark);
+    if (!stored) {
       return fail(stored.error());
     }
     return install_crontab();

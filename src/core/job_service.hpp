@@ -39,8 +39,11 @@ struct JobChanges {
 struct JobDetails {
   Job job;
   std::optional<Run> last_run;
-  std::optional<Seconds> next_run_at;  // none while disabled
+  std::optional<Seconds> next_run_at;  // none while disabled or unschedulable
   std::string human_readable_cron_expression;
+  // Why the stored definition no longer gives a schedule (a zone removed by a tzdata
+  // update); empty when it does. next_run_at is none then.
+  std::string schedule_error;
 };
 
 constexpr int kMinGraceMinutes = 1;

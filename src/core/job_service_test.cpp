@@ -2,6 +2,8 @@
 
 #include "unit/service_fixture.hpp"
 
+#include <climits>
+
 namespace certcron {
 namespace {
 
@@ -131,6 +133,70 @@ TEST_SUITE("core.job_service") {
     REQUIRE_FALSE(result);
     CHECK(result.error().message == "The given data was invalid.");
     CHECK(result.error().fields.size() == 4);
+  }
+
+  TEST_CASE("a job whose zone vanished stays listed with a schedule error and no next run") {
+    testing::ServiceFixture fx;
+    JobService service(*fx.jobs, fx.clock, nullptr, {});
+    auto broken = service.create(definition("broken", "0 2 * * *"));
+    auto fine = service.create(definition("fine", "0 3 * * *"));
+    REQUIRE((broken && fine));
+    CHECK(broken->schedule_error.empty());
+    // As a tzdata update that removes a zone leaves the row: validation never saw this name.
+    fx.db->exec("UPDATE jobs SET server_timezone = 'Mars/Olympus_Mons' WHERE name = 'broken'");
+    auto page = service.list(JobStatusFilter::any, PageRequest{1, 20});
+    REQUIRE(page);
+    REQUIRE(page->items.size() == 2);
+    const JobDetails& gone = page->items[0];
+    CHECK(gone.job.definition.name == "broken");
+    CHECK_FALSE(gone.next_run_at);
+    CHECK(gone.human_readable_cron_expression.empty());
+    CHECK(gone.schedule_error.find("Mars/Olympus_Mons") != std::string::npos);
+    CHECK(gone.schedule_error.find("server_timezone") != std::string::npos);
+    CHECK(page->items[1].next_run_at);
+    CHECK(page->items[1].schedule_error.empty());
+    auto shown = service.show("broken");
+    REQUIRE(shown);
+    CHECK(shown->schedule_error == gone.schedule_error);
+  }
+
+  TEST_CASE("page INT_MAX is valid and lists nothing, with the total") {
+    testing::ServiceFixture fx;
+    fx.add_job("only", "0 2 * * *");
+    JobService service(*fx.jobs, fx.clock, nullptr, {});
+    auto request = validate_page(INT_MAX, 100);
+    REQUIRE(request);
+    auto page = service.list(JobStatusFilter::any, *request);
+    REQUIRE(page);
+    CHECK(page->items.empty());
+    CHECK(page->total == 1);
+    CHECK(page->page == INT_MAX);
+  }
+
+  TEST_CASE("an update keeps the job's snooze and ping time and marks only a schedule change") {
+    testing::ServiceFixture fx;
+    JobService service(*fx.jobs, fx.clock, nullptr, {});
+    auto created = service.create(definition("n", "0 2 * * *"));
+    REQUIRE(created);
+    const auto seq = created->job.seq;
+    REQUIRE(fx.jobs->record_monitoring(seq, LatestResult::ping_finished, testing::at("2026-03-25T02:00:00Z")));
+    REQUIRE(fx.jobs->set_snooze(seq, Snooze{testing::at("2026-03-26T00:00:00Z"), 90}));
+    JobChanges describe;
+    describe.description = "only words";
+    auto described = service.update("n", describe);
+    REQUIRE(described);
+    CHECK(described->job.latest_result == LatestResult::ping_finished);
+    JobChanges reschedule;
+    reschedule.cron_expression = "0 4 * * *";
+    auto rescheduled = service.update("n", reschedule);
+    REQUIRE(rescheduled);
+    CHECK(rescheduled->job.latest_result == LatestResult::cron_check_changed);
+    Job stored = **fx.jobs->find_job("n");
+    CHECK(stored.definition.description == "only words");
+    CHECK(stored.latest_result == LatestResult::cron_check_changed);
+    CHECK(stored.latest_ping_at == testing::at("2026-03-25T02:00:00Z"));
+    REQUIRE(stored.snooze);
+    CHECK(stored.snooze->minutes == 90);
   }
 }
 

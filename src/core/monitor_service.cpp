@@ -28,13 +28,48 @@ Result<std::optional<LateJob>> MonitorService::late_slot(const Job& job) {
   return std::optional<LateJob>{LateJob{job, *slot, false}};
 }
 
+Result<std::optional<LateJob>> MonitorService::confirm_late(std::int64_t job_seq) {
+  std::optional<LateJob> confirmed;
+  auto done = store_.in_transaction([&]() -> Result<void> {
+    // Decided again on the job as it is now, under the write lock: since the pass read it, a
+    // run may have started, the schedule may have changed, or another pass may have marked it.
+    auto current = store_.find_job_by_seq(job_seq);
+    if (!current) {
+      return fail(current.error());
+    }
+    if (!*current || !(*current)->definition.enabled) {
+      return {};
+    }
+    auto late = late_slot(**current);
+    if (!late) {
+      return fail(late.error());
+    }
+    if (!*late) {
+      return {};
+    }
+    confirmed = **late;
+    Job& job = confirmed->job;
+    if (job.latest_result == LatestResult::check_ran_too_late ||
+        job.latest_result == LatestResult::sent_not_on_time_notification) {
+      return {};  // already reported late: a late job is marked once
+    }
+    job.latest_result = LatestResult::check_ran_too_late;
+    confirmed->newly_late = true;
+    return store_.record_monitoring(job.seq, LatestResult::check_ran_too_late, std::nullopt);
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return confirmed;
+}
+
 Result<MonitorReport> MonitorService::check() {
   auto jobs = store_.all_jobs();
   if (!jobs) {
     return fail(jobs.error());
   }
   MonitorReport report;
-  for (Job& job : *jobs) {
+  for (const Job& job : *jobs) {
     if (!job.definition.enabled) {
       continue;
     }
@@ -50,27 +85,24 @@ Result<MonitorReport> MonitorService::check() {
       }
       if (settled->status == RunStatus::abandoned) {
         report.abandoned.push_back(*settled);
-        job.latest_result = LatestResult::check_failed;
       }
     }
-    auto late = late_slot(job);
+    // A first look on the snapshot read above, so that only a job that looks late costs a
+    // write transaction.
+    auto candidate = late_slot(job);
+    if (!candidate) {
+      return fail(candidate.error());
+    }
+    if (!*candidate) {
+      continue;
+    }
+    auto late = confirm_late(job.seq);
     if (!late) {
       return fail(late.error());
     }
-    if (!*late) {
-      continue;
+    if (*late) {
+      report.late.push_back(std::move(**late));
     }
-    LateJob found = **late;
-    if (job.latest_result != LatestResult::check_ran_too_late &&
-        job.latest_result != LatestResult::sent_not_on_time_notification) {
-      job.latest_result = LatestResult::check_ran_too_late;
-      if (auto marked = store_.in_transaction([&] { return store_.update_job(job); }); !marked) {
-        return fail(marked.error());
-      }
-      found.newly_late = true;
-    }
-    found.job = job;
-    report.late.push_back(found);
   }
   return report;
 }

@@ -38,6 +38,8 @@ class MonitorService {
 
  private:
   Result<std::optional<LateJob>> late_slot(const Job& job);
+  // Whether the job is late, decided and marked checkRanTooLate in one write transaction.
+  Result<std::optional<LateJob>> confirm_late(std::int64_t job_seq);
 
   JobStore& store_;
   const Clock& clock_;

@@ -1,32 +1,47 @@
 #include "core/run_liveness.hpp"
 
 namespace certcron {
+namespace {
 
-Result<Run> settle_run(JobStore& store, const Clock& clock, const RunLiveness& liveness, Run run) {
+bool still_alive(const RunLiveness& liveness, const Run& run) {
   const bool own = run.pid == liveness.own_pid &&
                    (run.pid_start == 0 || run.pid_start == liveness.own_pid_start);
-  if (run.status != RunStatus::running || own ||
-      (liveness.alive && liveness.alive(run.pid, run.pid_start))) {
+  return own || (liveness.alive && liveness.alive(run.pid, run.pid_start));
+}
+
+}  // namespace
+
+Result<Run> settle_run(JobStore& store, const Clock& clock, const RunLiveness& liveness, Run run) {
+  if (run.status != RunStatus::running || still_alive(liveness, run)) {
     return run;
   }
-  run.status = RunStatus::abandoned;
-  run.completed_at = clock.now();
-  run.error_message = "the process running it (pid " + std::to_string(run.pid) +
-                      ") ended before the run finished; the next run delivers what it did not";
   auto done = store.in_transaction([&]() -> Result<void> {
+    // The copy may be stale: the run may have finished (or been abandoned by another
+    // process) since it was read, and that outcome must not be overwritten.
+    auto current = store.find_run(run.seq);
+    if (!current) {
+      return fail(current.error());
+    }
+    if (!*current || (*current)->status != RunStatus::running) {
+      run = current->value_or(run);
+      return {};
+    }
+    run = **current;
+    run.status = RunStatus::abandoned;
+    run.completed_at = clock.now();
+    run.error_message = "the process running it (pid " + std::to_string(run.pid) +
+                        ") ended before the run finished; the next run delivers what it did not";
     if (auto updated = store.update_run(run); !updated) {
       return updated;
     }
-    auto job = store.find_job(run.job_id());
-    if (!job) {
-      return fail(job.error());
-    }
-    if (!*job || run.dry_run) {
+    if (run.dry_run) {
       return {};
     }
-    Job marked = **job;
-    marked.latest_result = LatestResult::check_failed;
-    return store.update_job(marked);
+    auto marked = store.record_monitoring(run.job_seq, LatestResult::check_failed, std::nullopt);
+    if (!marked && marked.error().kind == ErrorKind::not_found) {
+      return {};  // the job was deleted meanwhile: nothing left to mark
+    }
+    return marked;
   });
   if (!done) {
     return fail(done.error());

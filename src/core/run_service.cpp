@@ -72,10 +72,8 @@ Result<Run> RunService::start(const Job& job, RunTrigger trigger, std::optional<
     if (dry_run) {
       return {};  // a rehearsal is not a ping
     }
-    Job pinged = job;
-    pinged.latest_result = LatestResult::ping_starting;
-    pinged.latest_ping_at = started.started_at;
-    return jobs_.update_job(pinged);
+    // Only the monitoring columns: `job` may be older than a concurrent update or snooze.
+    return jobs_.record_monitoring(job.seq, LatestResult::ping_starting, started.started_at);
   });
   if (!done) {
     return fail(done.error());
@@ -106,18 +104,13 @@ Result<Run> RunService::finish(Run run, const Result<RunResult>& outcome) {
     if (run.dry_run) {
       return {};
     }
-    auto job = jobs_.find_job(run.job_id());
-    if (!job) {
-      return fail(job.error());
-    }
-    if (!*job) {
+    const LatestResult result =
+        run.status == RunStatus::success ? LatestResult::ping_finished : LatestResult::ping_failed;
+    auto marked = jobs_.record_monitoring(run.job_seq, result, *run.completed_at);
+    if (!marked && marked.error().kind == ErrorKind::not_found) {
       return {};  // deleted while it ran: nothing left to mark
     }
-    Job pinged = **job;
-    pinged.latest_result =
-        run.status == RunStatus::success ? LatestResult::ping_finished : LatestResult::ping_failed;
-    pinged.latest_ping_at = *run.completed_at;
-    return jobs_.update_job(pinged);
+    return marked;
   });
   if (!done) {
     return fail(done.error());
@@ -125,10 +118,7 @@ Result<Run> RunService::finish(Run run, const Result<RunResult>& outcome) {
   return run;
 }
 
-Result<ExecuteOutcome> RunService::execute(const ExecuteRequest& request,
-                                           reminders::Delivery& delivery,
-                                           const reminders::ReminderConfig& config,
-                                           const reminders::CheckOptions& hooks) {
+Result<ClaimOutcome> RunService::claim(const ExecuteRequest& request) {
   auto job = require_job(jobs_, request.job);
   if (!job) {
     return fail(job.error());
@@ -136,7 +126,7 @@ Result<ExecuteOutcome> RunService::execute(const ExecuteRequest& request,
   std::optional<Seconds> slot;
   if (request.scheduled) {
     if (!job->definition.enabled) {
-      return ExecuteOutcome{std::nullopt, job->id() + " is disabled"};
+      return ClaimOutcome{std::nullopt, job->id() + " is disabled"};
     }
     std::string why;
     auto due = due_slot(*job, why);
@@ -144,32 +134,77 @@ Result<ExecuteOutcome> RunService::execute(const ExecuteRequest& request,
       return fail(due.error());
     }
     if (!*due) {
-      return ExecuteOutcome{std::nullopt, why};
+      return ClaimOutcome{std::nullopt, why};
     }
     slot = *due;
   }
-  auto zone = schedule::TimeZone::locate(job->definition.server_timezone);
-  if (!zone) {
+  // A job whose zone is gone (a tzdata update) is refused before a run is started for it.
+  if (auto zone = schedule::TimeZone::locate(job->definition.server_timezone); !zone) {
     return fail(zone.error());
   }
   auto run = start(*job, request.trigger, slot, request.dry_run);
-  if (!run) {
-    // Two cron lines firing for one slot: the second finds the slot taken and stays quiet.
-    if (slot && run.error().kind == ErrorKind::conflict) {
-      auto taken = jobs_.has_run_for_slot(job->seq, *slot);
-      if (taken && *taken) {
-        return ExecuteOutcome{std::nullopt, "the slot " + util::format_rfc3339(*slot) +
-                                                " of " + job->id() + " already has a run"};
-      }
+  if (run) {
+    return ClaimOutcome{*run, ""};
+  }
+  // Two cron lines firing for one slot: the second finds the slot taken and stays quiet.
+  if (slot && run.error().kind == ErrorKind::conflict) {
+    auto taken = jobs_.has_run_for_slot(job->seq, *slot);
+    if (!taken) {
+      return fail(taken.error());
     }
-    return fail(run.error());
+    if (*taken) {
+      return ClaimOutcome{std::nullopt, "the slot " + util::format_rfc3339(*slot) + " of " +
+                                            job->id() + " already has a run"};
+    }
+  }
+  return fail(run.error());
+}
+
+Result<RunResult> RunService::run_check(const Run& started, reminders::Delivery& delivery,
+                                        const reminders::ReminderConfig& config,
+                                        const reminders::CheckOptions& hooks) {
+  // Read again: the job may have changed (or gone) since the run was claimed.
+  auto job = jobs_.find_job_by_seq(started.job_seq);
+  if (!job) {
+    return fail(job.error());
+  }
+  if (!*job) {
+    return fail(Error::not_found("job " + started.job_id() + " was deleted before its run"));
+  }
+  auto zone = schedule::TimeZone::locate((*job)->definition.server_timezone);
+  if (!zone) {
+    return fail(zone.error());
   }
   reminders::CheckOptions options = hooks;
-  options.now = run->started_at;
-  options.dry_run = request.dry_run;
-  options.run_seq = run->seq;
-  auto result = reminders::run_expiry_check(reminders_, delivery, config, *zone, options);
-  auto finished = finish(*run, result);
+  options.now = started.started_at;
+  options.dry_run = started.dry_run;
+  options.run_seq = started.seq;
+  return reminders::run_expiry_check(reminders_, delivery, config, *zone, options);
+}
+
+Result<Run> RunService::complete(Run started, reminders::Delivery& delivery,
+                                 const reminders::ReminderConfig& config,
+                                 const reminders::CheckOptions& hooks) {
+  auto result = run_check(started, delivery, config, hooks);
+  return finish(std::move(started), result);
+}
+
+Result<Run> RunService::abort(Run started, std::string why) {
+  return finish(std::move(started), fail(Error::failed(std::move(why))));
+}
+
+Result<ExecuteOutcome> RunService::execute(const ExecuteRequest& request,
+                                           reminders::Delivery& delivery,
+                                           const reminders::ReminderConfig& config,
+                                           const reminders::CheckOptions& hooks) {
+  auto claimed = claim(request);
+  if (!claimed) {
+    return fail(claimed.error());
+  }
+  if (!claimed->run) {
+    return ExecuteOutcome{std::nullopt, claimed->skipped};
+  }
+  auto finished = complete(*claimed->run, delivery, config, hooks);
   if (!finished) {
     return fail(finished.error());
   }

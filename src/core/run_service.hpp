@@ -35,18 +35,38 @@ struct ExecuteOutcome {
   std::string skipped;     // why nothing ran (scheduled only)
 };
 
+struct ClaimOutcome {
+  std::optional<Run> run;  // the started (running) run; none when nothing was due
+  std::string skipped;     // why nothing was started (scheduled only)
+};
+
 class RunService {
  public:
   RunService(JobStore& jobs, reminders::ReminderStore& reminders, const Clock& clock,
              RunLiveness liveness)
       : jobs_(jobs), reminders_(reminders), clock_(clock), liveness_(std::move(liveness)) {}
 
-  // Starts, runs and finishes the check for one job. A run that fails (delivery errors, a
-  // database error mid-run) is recorded as failed and returned, not as an error; errors are
-  // for what prevented a run: unknown job, already running (conflict), database busy.
+  // Starts, runs and finishes the check for one job: claim() then complete(). A run that
+  // fails (delivery errors, a database error mid-run) is recorded as failed and returned, not
+  // as an error; errors are for what prevented a run: unknown job, already running
+  // (conflict), database busy.
   Result<ExecuteOutcome> execute(const ExecuteRequest& request, reminders::Delivery& delivery,
                                  const reminders::ReminderConfig& config,
                                  const reminders::CheckOptions& hooks = {});
+
+  // The first half of execute, quick enough to answer a request before the check runs:
+  // resolves the job and, for a scheduled request, its due slot, then starts the run. The
+  // started run must then be completed or aborted by this process (its pid holds the run).
+  // ErrorKind::conflict when the job is already running; a scheduled request whose slot is
+  // not due or already taken (a second cron line) is skipped, with the reason.
+  Result<ClaimOutcome> claim(const ExecuteRequest& request);
+  // The second half: runs the check for a claimed run and finishes it (see execute).
+  Result<Run> complete(Run started, reminders::Delivery& delivery,
+                       const reminders::ReminderConfig& config,
+                       const reminders::CheckOptions& hooks = {});
+  // Finishes a claimed run as failed with `why` as its error, without running the check
+  // (the worker that was to complete it could not).
+  Result<Run> abort(Run started, std::string why);
 
   // The slot a scheduled execute would run for now, if any (see ExecuteRequest::scheduled);
   // without one, `why` says why not.
@@ -66,6 +86,11 @@ class RunService {
   Result<Run> finish(Run run, const Result<RunResult>& outcome);
 
  private:
+  // The expiry check for a claimed run, in its job's current zone.
+  Result<RunResult> run_check(const Run& started, reminders::Delivery& delivery,
+                              const reminders::ReminderConfig& config,
+                              const reminders::CheckOptions& hooks);
+
   JobStore& jobs_;
   reminders::ReminderStore& reminders_;
   const Clock& clock_;

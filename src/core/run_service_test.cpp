@@ -173,6 +173,91 @@ TEST_SUITE("core.run_service") {
     CHECK(outcome->run->error_message.find("nonsense") != std::string::npos);
     CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_failed);
   }
+
+  TEST_CASE("claim starts a running run at once; complete runs the check and finishes it") {
+    testing::ServiceFixture fx;
+    fx.add_job("nightly", "0 2 * * *");
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    auto claimed = runs.claim(ExecuteRequest{"nightly", RunTrigger::api});
+    REQUIRE(claimed);
+    REQUIRE(claimed->run);
+    CHECK(claimed->skipped.empty());
+    const Run started = *claimed->run;
+    CHECK(started.status == RunStatus::running);
+    CHECK(started.trigger == RunTrigger::api);
+    CHECK((*fx.jobs->find_run(started.seq))->status == RunStatus::running);
+    CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_starting);
+
+    auto second = runs.claim(ExecuteRequest{"nightly", RunTrigger::api});
+    REQUIRE_FALSE(second);
+    CHECK(second.error().kind == ErrorKind::conflict);
+
+    RecordingDelivery delivery;
+    fx.clock.advance(std::chrono::seconds{3});
+    auto completed = runs.complete(started, delivery, reminders::ReminderConfig{});
+    REQUIRE(completed);
+    CHECK(completed->seq == started.seq);
+    CHECK(completed->status == RunStatus::success);
+    CHECK(completed->completed_at == fx.clock.now());
+    CHECK((*fx.jobs->find_run(started.seq))->status == RunStatus::success);
+    CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_finished);
+  }
+
+  TEST_CASE("abort finishes a claimed run as failed with the reason and frees the job") {
+    testing::ServiceFixture fx;
+    fx.add_job("nightly", "0 2 * * *");
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    auto claimed = runs.claim(ExecuteRequest{"nightly", RunTrigger::api});
+    REQUIRE(claimed);
+    REQUIRE(claimed->run);
+    auto aborted = runs.abort(*claimed->run, "the worker failed: std::bad_alloc");
+    REQUIRE(aborted);
+    CHECK(aborted->status == RunStatus::failed);
+    CHECK(aborted->error_message == "the worker failed: std::bad_alloc");
+    auto stored = *fx.jobs->find_run(claimed->run->seq);
+    REQUIRE(stored);
+    CHECK(stored->status == RunStatus::failed);
+    CHECK(stored->error_message == "the worker failed: std::bad_alloc");
+    CHECK((*fx.jobs->find_job("nightly"))->latest_result == LatestResult::ping_failed);
+    CHECK(runs.claim(ExecuteRequest{"nightly"}));
+  }
+
+  TEST_CASE("a scheduled claim skips a slot already run, and a slot not due, with the reason") {
+    testing::ServiceFixture fx;
+    fx.add_job("nightly", "0 2 * * *", 5);
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    fx.clock.set(at("2026-03-26T02:01:00Z"));
+    auto first = runs.claim(scheduled("nightly"));
+    REQUIRE(first);
+    REQUIRE(first->run);
+    CHECK(first->run->scheduled_for == at("2026-03-26T02:00:00Z"));
+    RecordingDelivery delivery;
+    REQUIRE(runs.complete(*first->run, delivery, reminders::ReminderConfig{}));
+    auto again = runs.claim(scheduled("nightly"));
+    REQUIRE(again);
+    CHECK_FALSE(again->run);
+    CHECK(again->skipped.find("already has a run") != std::string::npos);
+    fx.clock.set(at("2026-03-26T03:00:00Z"));
+    auto not_due = runs.claim(scheduled("nightly"));
+    REQUIRE(not_due);
+    CHECK_FALSE(not_due->run);
+    CHECK(not_due->skipped.find("no slot") != std::string::npos);
+  }
+
+  TEST_CASE("a manual run refused because one is running names it, never a slot") {
+    testing::ServiceFixture fx;
+    fx.add_job("nightly", "0 2 * * *");
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    auto claimed = runs.claim(ExecuteRequest{"nightly"});
+    REQUIRE(claimed);
+    REQUIRE(claimed->run);
+    RecordingDelivery delivery;
+    auto refused = runs.execute(ExecuteRequest{"nightly"}, delivery, reminders::ReminderConfig{});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::conflict);
+    CHECK(refused.error().message.find(claimed->run->id()) != std::string::npos);
+    CHECK(refused.error().message.find("1970") == std::string::npos);
+  }
 }
 
 }  // namespace certcron

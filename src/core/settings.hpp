@@ -30,6 +30,7 @@ struct ServerConfig {
 struct Settings {
   std::string db_path;
   std::string config_path;              // the file that was (or would have been) read
+  bool config_named = false;            // config_path came from --config or CERTCRON_CONFIG
   bool config_file_found = false;       // false only when the default path does not exist
   std::string state_dir;                // logs and the default outbox live here
   std::string default_timezone;         // empty = the host's zone

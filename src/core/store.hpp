@@ -16,7 +16,7 @@
 namespace certcron {
 
 struct PageRequest {
-  int page = 1;    // from 1
+  int page = 1;    // from 1; any page past the end is simply empty
   int limit = 20;  // 1..100
 };
 
@@ -49,16 +49,41 @@ class JobStore {
 
   // A duplicate name is ErrorKind::validation on field "name".
   virtual Result<Job> insert_job(const JobDefinition& definition, Seconds now) = 0;
-  virtual Result<void> update_job(const Job& job) = 0;
+
+  // A job row is written by several parties at once (an administrator's update, a snooze,
+  // runs started by cron and by the server, the monitoring pass), each from a copy of the
+  // job it read earlier. So there is no whole-row write: each operation below writes only
+  // its own columns, and a change made by another party to the other columns, even after
+  // the caller read its copy, is kept. A decision that depends on the current value of a
+  // column (is the job already marked late?) must read it inside the write transaction.
+  // Each is ErrorKind::not_found when the job no longer exists.
+
+  // The administrator's definition and updated_at; with `mark`, also latest_result (an
+  // update that changes the schedule marks the job cronCheckChanged). latest_ping_at and
+  // the snooze are left as they are. A duplicate name is ErrorKind::validation on "name".
+  virtual Result<void> update_definition(std::int64_t job_seq, const JobDefinition& definition,
+                                         Seconds updated_at, std::optional<LatestResult> mark) = 0;
+  // The monitoring state: latest_result, and latest_ping_at when `ping_at` is given
+  // (nullopt leaves it as it is). The definition, updated_at and the snooze are left alone.
+  virtual Result<void> record_monitoring(std::int64_t job_seq, LatestResult result,
+                                         std::optional<Seconds> ping_at) = 0;
+  // Sets (or with nullopt, lifts) the snooze, and nothing else; not a definition change, so
+  // updated_at stays.
+  virtual Result<void> set_snooze(std::int64_t job_seq, std::optional<Snooze> snooze) = 0;
+
   virtual Result<void> delete_job(std::int64_t job_seq) = 0;  // runs go with it
   // By "cron-001" (or "cron-1") first, then by name.
   virtual Result<std::optional<Job>> find_job(std::string_view id_or_name) = 0;
+  // By sequence only: for re-reading a job inside a transaction, where a name must not stand
+  // in for a job deleted meanwhile.
+  virtual Result<std::optional<Job>> find_job_by_seq(std::int64_t job_seq) = 0;
   virtual Result<std::optional<Job>> find_job_by_name(std::string_view name) = 0;
   virtual Result<Page<Job>> list_jobs(JobStatusFilter filter, PageRequest page) = 0;
   virtual Result<std::vector<Job>> all_jobs() = 0;
 
   // Starts a run. Refused with ErrorKind::conflict when the job already has a running run
-  // (the message names it) or, for a scheduled run, when a run for that slot exists.
+  // (the message names it) or, for a scheduled run, when a run for that slot exists. When
+  // the running run cannot be read to name it, that error is returned instead.
   virtual Result<Run> insert_run(const Run& run) = 0;
   virtual Result<void> update_run(const Run& run) = 0;
   virtual Result<std::optional<Run>> find_run(std::int64_t run_seq) = 0;

@@ -10,8 +10,11 @@ namespace certcron::crontab {
 namespace {
 
 std::string with_paths(const CommandPaths& paths, std::string_view arguments) {
-  std::string command = util::shell_quote(paths.binary) + " --db " +
-                        util::shell_quote(paths.database) + " " + std::string(arguments);
+  std::string command = util::shell_quote(paths.binary) + " --db " + util::shell_quote(paths.database);
+  if (!paths.config.empty()) {
+    command += " --config " + util::shell_quote(paths.config);
+  }
+  command += " " + std::string(arguments);
   if (!paths.log.empty()) {
     command += " >> " + util::shell_quote(paths.log) + " 2>&1";
   }

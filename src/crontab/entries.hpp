@@ -19,6 +19,9 @@ struct CommandPaths {
   std::string binary;    // the certcron executable
   std::string database;  // passed as --db
   std::string log;       // output appended here; empty = no redirection (cron mails it)
+  // Passed as --config when not empty: a config file named by --config or CERTCRON_CONFIG,
+  // which cron's environment would not name again.
+  std::string config = {};
 };
 
 inline constexpr std::string_view kMonitorTag = "monitor";

@@ -17,6 +17,9 @@ Result<InstallerOptions> installer_options(const Settings& settings) {
   options.settings = crontab_settings(settings.crontab, settings.state_dir);
   options.paths.database = settings.db_path;
   options.paths.log = (std::filesystem::path(settings.state_dir) / "cron.log").string();
+  if (settings.config_named) {
+    options.paths.config = settings.config_path;
+  }
   if (!settings.crontab.binary.empty()) {
     options.paths.binary = settings.crontab.binary;
   } else {

@@ -98,11 +98,27 @@ TEST_SUITE("crontab.installer") {
     CHECK(options->paths.log == "/state/certcron/cron.log");
     CHECK(options->settings.file == "/etc/cron.d/certcron");
     CHECK(options->settings.state_dir == "/state/certcron");
+    CHECK(options->paths.config.empty());  // the default config: cron finds it by itself
 
     settings.crontab.binary.clear();
     auto running = installer_options(settings);
     REQUIRE(running.has_value());
     CHECK(running->paths.binary == util::current_executable().value());
+  }
+
+  TEST_CASE("a config file named by --config or CERTCRON_CONFIG goes into the lines") {
+    Settings settings;
+    settings.db_path = "/data/certcron.db";
+    settings.state_dir = "/state/certcron";
+    settings.crontab.binary = "/usr/bin/certcron";
+    settings.config_path = "/etc/certcron/config.toml";
+    settings.config_named = true;
+    auto options = installer_options(settings);
+    REQUIRE(options.has_value());
+    CHECK(options->paths.config == "/etc/certcron/config.toml");
+    CHECK(execute_command(options->paths, "cron-001") ==
+          "'/usr/bin/certcron' --db '/data/certcron.db' --config '/etc/certcron/config.toml' "
+          "execute cron-001 --scheduled >> '/state/certcron/cron.log' 2>&1");
   }
 
   TEST_CASE("the cron daemon's zone ignores the TZ of the shell running certcron") {

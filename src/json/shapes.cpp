@@ -39,6 +39,9 @@ Json job_to_json(const JobDetails& details, Seconds now, const std::string& ping
   out["last_run_result"] =
       last && last->result ? run_result_to_json(*last->result) : Json(nullptr);
   out["next_run_at"] = optional_instant(details.next_run_at);
+  // Why next_run_at is null for an enabled job (a zone gone from tzdata); null otherwise.
+  out["schedule_error"] =
+      details.schedule_error.empty() ? Json(nullptr) : Json(details.schedule_error);
   out["latest_result"] = job.latest_result ? Json(to_string(*job.latest_result)) : Json(nullptr);
   out["latest_result_label"] = label.label;
   out["latest_result_label_color"] = label.color;
@@ -72,6 +75,13 @@ Json run_to_json(const Run& run) {
 }
 
 Json deleted_to_json(const Job& job) { return Json{{"deleted", true}, {"id", job.id()}}; }
+
+Json execute_accepted_to_json(const Run& run) {
+  return Json{{"run_id", run.id()},
+              {"cron_id", run.job_id()},
+              {"triggered_at", util::format_rfc3339(run.started_at)},
+              {"status", to_string(run.status)}};
+}
 
 Json page_to_json(Json data, int page, int limit, std::int64_t total) {
   return Json{{"data", std::move(data)},

@@ -18,6 +18,8 @@ Json job_to_json(const JobDetails& details, Seconds now, const std::string& ping
 Json run_to_json(const Run& run);
 Json run_result_to_json(const RunResult& result);
 Json deleted_to_json(const Job& job);
+// The contract's answer to execute: {"run_id", "cron_id", "triggered_at", "status"}.
+Json execute_accepted_to_json(const Run& run);
 // {"data": [...], "pagination": {"page", "limit", "total"}}
 Json page_to_json(Json data, int page, int limit, std::int64_t total);
 // {"message": "...", "errors": {...}}; errors only for validation.

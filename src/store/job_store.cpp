@@ -149,34 +149,14 @@ Result<Job> SqliteJobStore::insert_job(const JobDefinition& definition, Seconds 
   return **found;
 }
 
-Result<void> SqliteJobStore::update_job(const Job& job) {
+Result<void> SqliteJobStore::update_job_row(std::int64_t job_seq, const std::string& sql,
+                                            const std::function<void(SQLite::Statement&)>& bind) {
   try {
-    SQLite::Statement update(db_,
-                             "UPDATE jobs SET name = :name, description = :description, type = "
-                             ":type, cron_expression = :cron_expression, frequency_in_minutes = "
-                             ":frequency, grace_time_in_minutes = :grace, server_timezone = "
-                             ":timezone, enabled = :enabled, updated_at = :updated_at, "
-                             "latest_result = :latest_result, latest_ping_at = :latest_ping_at, "
-                             "snooze_ends_at = :snooze_ends_at, snooze_minutes = :snooze_minutes "
-                             "WHERE seq = :seq");
-    bind_definition(update, job.definition);
-    update.bind(":updated_at", static_cast<std::int64_t>(from_seconds(job.updated_at)));
-    if (job.latest_result) {
-      update.bind(":latest_result", to_string(*job.latest_result));
-    } else {
-      update.bind(":latest_result");
-    }
-    bind_optional_seconds(update, update.getIndex(":latest_ping_at"), job.latest_ping_at);
-    if (job.snooze) {
-      update.bind(":snooze_ends_at", static_cast<std::int64_t>(from_seconds(job.snooze->ends_at)));
-      update.bind(":snooze_minutes", job.snooze->minutes);
-    } else {
-      update.bind(":snooze_ends_at");
-      update.bind(":snooze_minutes");
-    }
-    update.bind(":seq", static_cast<std::int64_t>(job.seq));
+    SQLite::Statement update(db_, sql);
+    bind(update);
+    update.bind(":seq", static_cast<std::int64_t>(job_seq));
     if (update.exec() == 0) {
-      return fail(Error::not_found("no job " + job.id()));
+      return fail(Error::not_found("no job " + format_job_id(job_seq)));
     }
   } catch (const SQLite::Exception& error) {
     if (is_unique_violation(error)) {
@@ -185,6 +165,53 @@ Result<void> SqliteJobStore::update_job(const Job& job) {
     return fail(error_from_exception(error));
   }
   return {};
+}
+
+Result<void> SqliteJobStore::update_definition(std::int64_t job_seq,
+                                               const JobDefinition& definition,
+                                               Seconds updated_at,
+                                               std::optional<LatestResult> mark) {
+  // Without a mark, latest_result is written back as it is in the row (not from a copy).
+  const char* sql =
+      "UPDATE jobs SET name = :name, description = :description, type = :type, "
+      "cron_expression = :cron_expression, frequency_in_minutes = :frequency, "
+      "grace_time_in_minutes = :grace, server_timezone = :timezone, enabled = :enabled, "
+      "updated_at = :updated_at, latest_result = coalesce(:mark, latest_result) "
+      "WHERE seq = :seq";
+  return update_job_row(job_seq, sql, [&](SQLite::Statement& update) {
+    bind_definition(update, definition);
+    update.bind(":updated_at", static_cast<std::int64_t>(from_seconds(updated_at)));
+    if (mark) {
+      update.bind(":mark", to_string(*mark));
+    } else {
+      update.bind(":mark");
+    }
+  });
+}
+
+Result<void> SqliteJobStore::record_monitoring(std::int64_t job_seq, LatestResult result,
+                                               std::optional<Seconds> ping_at) {
+  const char* sql =
+      "UPDATE jobs SET latest_result = :result, "
+      "latest_ping_at = coalesce(:ping_at, latest_ping_at) WHERE seq = :seq";
+  return update_job_row(job_seq, sql, [&](SQLite::Statement& update) {
+    update.bind(":result", to_string(result));
+    bind_optional_seconds(update, update.getIndex(":ping_at"), ping_at);
+  });
+}
+
+Result<void> SqliteJobStore::set_snooze(std::int64_t job_seq, std::optional<Snooze> snooze) {
+  const char* sql =
+      "UPDATE jobs SET snooze_ends_at = :ends_at, snooze_minutes = :minutes WHERE seq = :seq";
+  return update_job_row(job_seq, sql, [&](SQLite::Statement& update) {
+    if (snooze) {
+      update.bind(":ends_at", static_cast<std::int64_t>(from_seconds(snooze->ends_at)));
+      update.bind(":minutes", snooze->minutes);
+    } else {
+      update.bind(":ends_at");
+      update.bind(":minutes");
+    }
+  });
 }
 
 Result<void> SqliteJobStore::delete_job(std::int64_t job_seq) {
@@ -223,6 +250,10 @@ Result<std::optional<Job>> SqliteJobStore::find_job(std::string_view id_or_name)
 
 Result<std::optional<Job>> SqliteJobStore::find_job_by_name(std::string_view name) {
   return find_job_where("name = ?", std::string(name));
+}
+
+Result<std::optional<Job>> SqliteJobStore::find_job_by_seq(std::int64_t job_seq) {
+  return find_job_where("seq = CAST(? AS INTEGER)", std::to_string(job_seq));
 }
 
 Result<Page<Job>> SqliteJobStore::list_jobs(JobStatusFilter filter, PageRequest page) {

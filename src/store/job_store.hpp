@@ -7,6 +7,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace certcron::store {
@@ -22,10 +23,15 @@ class SqliteJobStore final : public JobStore {
   std::string path() const override { return path_; }
 
   Result<Job> insert_job(const JobDefinition& definition, Seconds now) override;
-  Result<void> update_job(const Job& job) override;
+  Result<void> update_definition(std::int64_t job_seq, const JobDefinition& definition,
+                                 Seconds updated_at, std::optional<LatestResult> mark) override;
+  Result<void> record_monitoring(std::int64_t job_seq, LatestResult result,
+                                 std::optional<Seconds> ping_at) override;
+  Result<void> set_snooze(std::int64_t job_seq, std::optional<Snooze> snooze) override;
   Result<void> delete_job(std::int64_t job_seq) override;
   Result<std::optional<Job>> find_job(std::string_view id_or_name) override;
   Result<std::optional<Job>> find_job_by_name(std::string_view name) override;
+  Result<std::optional<Job>> find_job_by_seq(std::int64_t job_seq) override;
   Result<Page<Job>> list_jobs(JobStatusFilter filter, PageRequest page) override;
   Result<std::vector<Job>> all_jobs() override;
 
@@ -42,6 +48,12 @@ class SqliteJobStore final : public JobStore {
  private:
   Result<std::optional<Job>> find_job_where(const char* condition, const std::string& value);
   Result<std::optional<Run>> find_run_where(const char* condition, std::int64_t value);
+  // Why inserting `refused` broke a uniqueness rule of runs: the running run it met, or the
+  // slot already run; an error reading the running run is returned as it is.
+  Error conflict_for(const Run& refused);
+  // Runs a prepared UPDATE of one job's row; not_found when no row matched.
+  Result<void> update_job_row(std::int64_t job_seq, const std::string& sql,
+                              const std::function<void(SQLite::Statement&)>& bind);
 
   SQLite::Database& db_;
   std::string path_;

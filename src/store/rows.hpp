@@ -38,6 +38,10 @@ inline bool is_unique_violation(const SQLite::Exception& error) {
   return error.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
 }
 
-inline int offset_of(PageRequest page) { return (page.page - 1) * page.limit; }
+// In 64 bits: a page number near INT_MAX times the limit does not fit an int, and such a page
+// is simply past the end (an empty list), not an error.
+inline std::int64_t offset_of(PageRequest page) {
+  return (static_cast<std::int64_t>(page.page) - 1) * page.limit;
+}
 
 }  // namespace certcron::store::rows

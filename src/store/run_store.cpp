@@ -38,6 +38,26 @@ Run run_from_row(SQLite::Statement& row) {
 
 }  // namespace
 
+Error SqliteJobStore::conflict_for(const Run& refused) {
+  auto holder = running_run(refused.job_seq);
+  if (!holder) {
+    // Not knowing which rule was broken, say nothing rather than guess one.
+    return holder.error();
+  }
+  if (*holder) {
+    const Run& other = **holder;
+    return Error::conflict("job " + refused.job_id() + " is already running (" + other.id() +
+                           ", started " + util::format_rfc3339(other.started_at) + ", pid " +
+                           std::to_string(other.pid) + ")");
+  }
+  if (refused.scheduled_for) {
+    return Error::conflict("job " + refused.job_id() + " already has a run for the slot " +
+                           util::format_rfc3339(*refused.scheduled_for));
+  }
+  // Outside a transaction the running run may have finished since the insert was refused.
+  return Error::conflict("job " + refused.job_id() + " was already running; try again");
+}
+
 Result<Run> SqliteJobStore::insert_run(const Run& run) {
   try {
     SQLite::Statement insert(db_,
@@ -56,15 +76,7 @@ Result<Run> SqliteJobStore::insert_run(const Run& run) {
     if (!is_unique_violation(error)) {
       return fail(error_from_exception(error));
     }
-    auto holder = running_run(run.job_seq);
-    if (holder && *holder) {
-      const Run& other = **holder;
-      return fail(Error::conflict("job " + run.job_id() + " is already running (" + other.id() +
-                                  ", started " + util::format_rfc3339(other.started_at) +
-                                  ", pid " + std::to_string(other.pid) + ")"));
-    }
-    return fail(Error::conflict("job " + run.job_id() + " already has a run for the slot " +
-                                util::format_rfc3339(run.scheduled_for.value_or(Seconds{}))));
+    return fail(conflict_for(run));
   }
   Run stored = run;
   stored.seq = db_.getLastInsertRowid();

@@ -182,7 +182,8 @@ fi
 [ -n "$daemon_zone" ] || daemon_zone=UTC
 root=$SCRATCH/root
 mkdir -p "$root/etc/cron.d" "$root/var/lib/certcron"
-cat >"$SCRATCH/system.toml" <<TOML
+mkdir -p "$root/etc/certcron"
+cat >"$root/etc/certcron/config.toml" <<TOML
 db = "$root/var/lib/certcron/certcron.db"
 state_dir = "$root/var/lib/certcron"
 
@@ -190,9 +191,9 @@ state_dir = "$root/var/lib/certcron"
 file = "$root/etc/cron.d/certcron"
 binary = "/usr/bin/certcron"
 TOML
-run --config "$SCRATCH/system.toml" create --name nightly_expiry_check --cron '0 2 * * *' --tz "$daemon_zone"
+run --config "$root/etc/certcron/config.toml" create --name nightly_expiry_check --cron '0 2 * * *' --tz "$daemon_zone"
 expect_status 0 "create a job in a cron.d setup"
-run --config "$SCRATCH/system.toml" create --name weekly_review --cron '30 6 * * 1' --tz "$daemon_zone" --grace 30
+run --config "$root/etc/certcron/config.toml" create --name weekly_review --cron '30 6 * * 1' --tz "$daemon_zone" --grace 30
 expect_status 0 "create a second job in a cron.d setup"
 normalise() { sed -E -e "s#$root##g" -e 's/certcron [0-9a-f]{12}/certcron IDENTITY/g' "$1"; }
 expect_eq "$(normalise "$root/etc/cron.d/certcron")" "$(normalise "$PACKAGING/certcron.cron.d.example")" \

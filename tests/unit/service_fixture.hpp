@@ -26,6 +26,22 @@ inline Seconds at(const char* rfc3339) {
   return *parsed;
 }
 
+// Another connection to a database file, as a second certcron process (cron's, the server's)
+// has: its own SQLite handle and stores.
+struct Connection {
+  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<store::SqliteJobStore> jobs;
+  std::unique_ptr<store::SqliteReminderStore> reminders;
+
+  explicit Connection(const std::string& path) {
+    auto opened = store::open_database(path);
+    REQUIRE(opened);
+    db = std::move(*opened);
+    jobs = std::make_unique<store::SqliteJobStore>(*db, path);
+    reminders = std::make_unique<store::SqliteReminderStore>(*db);
+  }
+};
+
 struct ServiceFixture {
   std::string folder;
   std::unique_ptr<SQLite::Database> db;
@@ -44,6 +60,9 @@ struct ServiceFixture {
     reminders = std::make_unique<store::SqliteReminderStore>(*db);
   }
   ~ServiceFixture() { std::filesystem::remove_all(folder); }
+
+  std::string path() const { return folder + "/certcron.db"; }
+  Connection connect() const { return Connection(path()); }
 
   Job add_job(const std::string& name, const std::string& expression, int grace = 5) {
     JobDefinition definition;

@@ -1,0 +1,154 @@
+#include "app/app.hpp"
+
+#include "config/settings_loader.hpp"
+#include "core/schedule/schedule.hpp"
+#include "crontab/installer.hpp"
+#include "delivery/factory.hpp"
+#include "store/database.hpp"
+#include "store/job_store.hpp"
+#include "store/reminder_store.hpp"
+#include "util/process_alive.hpp"
+
+#include <unistd.h>
+
+#include <SQLiteCpp/Database.h>
+
+namespace certcron::app {
+namespace {
+
+// The crontab installer, built on the first job change: list and show never need it, and
+// building it reads the config's crontab settings and the host's zone.
+class DeferredCrontab final : public CrontabSync {
+ public:
+  explicit DeferredCrontab(App& app) : app_(app) {}
+  Result<void> install(const std::vector<Job>& jobs) override {
+    auto installer = app_.crontab();
+    if (!installer) {
+      return fail(installer.error());
+    }
+    return (*installer)->install(jobs);
+  }
+
+ private:
+  App& app_;
+};
+
+}  // namespace
+
+// The adapters' concrete types stay out of the header.
+struct App::Parts {
+  std::unique_ptr<SQLite::Database> database;
+  std::unique_ptr<store::SqliteJobStore> job_store;
+  std::unique_ptr<store::SqliteReminderStore> reminder_store;
+};
+
+Result<Settings> load_settings(const SettingsFlags& flags) {
+  config::SettingsOverrides overrides;
+  if (!flags.db.empty()) {
+    overrides.db_flag = flags.db;
+  }
+  if (!flags.config.empty()) {
+    overrides.config_flag = flags.config;
+  }
+  return config::load_settings(overrides, config::process_environment());
+}
+
+RunLiveness process_liveness() {
+  static const std::int64_t own_pid = getpid();
+  static const std::int64_t own_start = util::process_start_ticks(own_pid).value_or(0);
+  return RunLiveness{util::process_alive, own_pid, own_start};
+}
+
+App::App(const Settings& settings, const Clock& clock)
+    : settings_(settings), clock_(clock), parts_(std::make_unique<Parts>()) {}
+
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::open(const Settings& settings, const Clock& clock) {
+  auto database = store::open_database(settings.db_path);
+  if (!database) {
+    return fail(database.error());
+  }
+  std::unique_ptr<App> app(new App(settings, clock));
+  Parts& parts = *app->parts_;
+  parts.database = std::move(*database);
+  parts.job_store = std::make_unique<store::SqliteJobStore>(*parts.database, settings.db_path);
+  parts.reminder_store = std::make_unique<store::SqliteReminderStore>(*parts.database);
+  app->store_ = parts.job_store.get();
+  app->reminder_store_ = parts.reminder_store.get();
+  app->crontab_sync_ = std::make_unique<DeferredCrontab>(*app);
+  const RunLiveness liveness = process_liveness();
+  app->jobs_ = std::make_unique<JobService>(*app->store_, clock, app->crontab_sync_.get(), liveness);
+  app->runs_ = std::make_unique<RunService>(*app->store_, *app->reminder_store_, clock, liveness);
+  app->monitor_ = std::make_unique<MonitorService>(*app->store_, clock, liveness);
+  return app;
+}
+
+std::string default_timezone(const Settings& settings) {
+  const std::string& configured = settings.default_timezone;
+  return configured.empty() ? schedule::TimeZone::host_zone_name() : configured;
+}
+
+std::string App::default_timezone() const { return app::default_timezone(settings_); }
+
+std::string App::ping_base_url() const { return "http://" + settings_.server.listen; }
+
+Result<JobDetails> App::create_job(const CreateJobRequest& request) {
+  auto definition = definition_from(request, request.server_timezone ? "" : default_timezone());
+  if (!definition) {
+    return fail(definition.error());
+  }
+  return jobs_->create(*definition);
+}
+
+Result<std::unique_ptr<reminders::Delivery>> App::reminder_delivery() const {
+  return delivery::make_delivery(settings_.reminders.delivery, settings_.state_dir, "reminders");
+}
+
+Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
+                                    const reminders::CheckOptions& hooks) {
+  auto delivery = reminder_delivery();
+  if (!delivery) {
+    return fail(delivery.error());
+  }
+  return runs_->execute(request, **delivery, settings_.reminders, hooks);
+}
+
+Result<crontab::CrontabInstaller*> App::crontab() {
+  if (!crontab_) {
+    auto options = crontab::installer_options(settings_);
+    if (!options) {
+      return fail(options.error());
+    }
+    JobStore& job_store = *store_;
+    crontab_ = std::make_unique<crontab::CrontabInstaller>(
+        [&job_store] { return job_store.identity(); }, clock_, *options);
+  }
+  return crontab_.get();
+}
+
+Result<crontab::VerifyReport> App::verify_crontab() {
+  auto installer = crontab();
+  if (!installer) {
+    return fail(installer.error());
+  }
+  auto jobs = store_->all_jobs();
+  if (!jobs) {
+    return fail(jobs.error());
+  }
+  return (*installer)->verify(*jobs);
+}
+
+Result<crontab::InstallOutcome> App::repair_crontab() {
+  auto installer = crontab();
+  if (!installer) {
+    return fail(installer.error());
+  }
+  auto jobs = store_->all_jobs();
+  if (!jobs) {
+    return fail(jobs.error());
+  }
+  return (*installer)->install_with_outcome(*jobs);
+}
+
+}  // namespace certcron::app

@@ -1,0 +1,99 @@
+#pragma once
+
+// The composition root both faces link: settings -> database -> stores -> services. The CLI
+// opens one App per process; the HTTP server one per I/O thread (an App owns one database
+// connection and is not shared between threads). Nothing here throws: every failure is a
+// Result the face maps to an exit code or an HTTP status.
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/job_service.hpp"
+#include "core/monitor_service.hpp"
+#include "core/reminders/delivery.hpp"
+#include "core/reminders/reminder_store.hpp"
+#include "core/requests.hpp"
+#include "core/run_liveness.hpp"
+#include "core/run_service.hpp"
+#include "core/settings.hpp"
+#include "core/store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace certcron::crontab {
+class CrontabInstaller;
+struct InstallOutcome;
+struct VerifyReport;
+}  // namespace certcron::crontab
+
+namespace certcron::app {
+
+// The global options that bear on settings, as given on the command line (empty = absent).
+struct SettingsFlags {
+  std::string db;
+  std::string config;
+};
+
+// Settings from the flags, the process environment and config.toml (flag > env > file >
+// default).
+Result<Settings> load_settings(const SettingsFlags& flags);
+
+// The zone new jobs get when none is given: config default_timezone, else the host's.
+std::string default_timezone(const Settings& settings);
+
+// This process as the owner of the runs it starts.
+RunLiveness process_liveness();
+
+class App {
+ public:
+  // Opens (creating and migrating when needed) the database of `settings`. `clock` must
+  // outlive the App.
+  static Result<std::unique_ptr<App>> open(const Settings& settings, const Clock& clock);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  const Settings& settings() const { return settings_; }
+  const Clock& clock() const { return clock_; }
+  JobStore& store() { return *store_; }
+  reminders::ReminderStore& reminder_store() { return *reminder_store_; }
+  JobService& jobs() { return *jobs_; }
+  RunService& runs() { return *runs_; }
+  MonitorService& monitor() { return *monitor_; }
+
+  // The zone new jobs get when none is given: config default_timezone, else the host's.
+  std::string default_timezone() const;
+  // Where ping URLs point: the server's listen address.
+  std::string ping_base_url() const;
+
+  // Create a job from what a face was given (defaults applied by the core's request rules).
+  Result<JobDetails> create_job(const CreateJobRequest& request);
+  // The configured reminder delivery ([reminders.delivery]).
+  Result<std::unique_ptr<reminders::Delivery>> reminder_delivery() const;
+  // Run the check now with the configured delivery (claim, check, finish).
+  Result<ExecuteOutcome> execute(const ExecuteRequest& request,
+                                 const reminders::CheckOptions& hooks = {});
+  // The crontab installer of this database, built on first use (reads [crontab] and the
+  // host's zone, so only commands that touch the crontab pay for it).
+  Result<crontab::CrontabInstaller*> crontab();
+  Result<crontab::VerifyReport> verify_crontab();
+  Result<crontab::InstallOutcome> repair_crontab();
+
+ private:
+  App(const Settings& settings, const Clock& clock);
+
+  struct Parts;
+  Settings settings_;
+  const Clock& clock_;
+  std::unique_ptr<Parts> parts_;
+  JobStore* store_ = nullptr;
+  reminders::ReminderStore* reminder_store_ = nullptr;
+  std::unique_ptr<CrontabSync> crontab_sync_;
+  std::unique_ptr<crontab::CrontabInstaller> crontab_;
+  std::unique_ptr<JobService> jobs_;
+  std::unique_ptr<RunService> runs_;
+  std::unique_ptr<MonitorService> monitor_;
+};
+
+}  // namespace certcron::app

@@ -1,0 +1,69 @@
+#include "core/requests.hpp"
+
+namespace certcron {
+
+Result<JobDefinition> definition_from(const CreateJobRequest& request,
+                                      std::string_view default_zone) {
+  const bool has_cron = request.cron_expression.has_value();
+  const bool has_every = request.frequency_in_minutes.has_value();
+  if (has_cron == has_every) {
+    // Both faces read this: the CLI's flags and the API's fields are named together.
+    return fail(Error::invalid("cron_expression",
+                               "Give exactly one of --cron / cron_expression or --every / "
+                               "frequency_in_minutes."));
+  }
+  const ScheduleType type = has_cron ? ScheduleType::cron : ScheduleType::simple;
+  if (request.type && *request.type != type) {
+    return fail(Error::invalid(
+        "type", type == ScheduleType::cron
+                    ? "A cron job takes a cron_expression, not a frequency_in_minutes."
+                    : "A simple job takes a frequency_in_minutes, not a cron_expression."));
+  }
+  JobDefinition definition;
+  definition.name = request.name;
+  definition.description = request.description;
+  definition.type = type;
+  if (has_cron) {
+    definition.cron_expression = *request.cron_expression;
+  } else {
+    definition.frequency_in_minutes = *request.frequency_in_minutes;
+  }
+  definition.grace_time_in_minutes =
+      request.grace_time_in_minutes.value_or(definition.grace_time_in_minutes);
+  definition.server_timezone = request.server_timezone.value_or(std::string(default_zone));
+  definition.enabled = request.enabled;
+  return definition;
+}
+
+Result<JobStatusFilter> parse_status_filter(std::string_view text) {
+  if (text.empty()) {
+    return JobStatusFilter::any;
+  }
+  if (text == "active") {
+    return JobStatusFilter::active;
+  }
+  if (text == "disabled") {
+    return JobStatusFilter::disabled;
+  }
+  return fail(Error::invalid("status", "The status must be active or disabled."));
+}
+
+Result<std::optional<RunStatus>> parse_run_status_filter(std::string_view text) {
+  if (text.empty()) {
+    return std::optional<RunStatus>{};
+  }
+  if (auto status = parse_run_status(text)) {
+    return std::optional<RunStatus>{*status};
+  }
+  return fail(
+      Error::invalid("status", "The status must be running, success, failed or abandoned."));
+}
+
+Result<void> validate_due_days(int days) {
+  if (days < 0 || days > kMaxDueDays) {
+    return fail(Error::invalid("days", "The days must be between 0 and 3650."));
+  }
+  return {};
+}
+
+}  // namespace certcron

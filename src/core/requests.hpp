@@ -1,0 +1,44 @@
+#pragma once
+
+// What a face (the CLI or the HTTP API) asks of the services, and the rules that turn it into
+// core values. They live here so that both faces apply them the same way: a face only
+// collects fields.
+
+#include "core/error.hpp"
+#include "core/job.hpp"
+#include "core/store.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace certcron {
+
+// A new job as a face received it: exactly one of a cron expression or a frequency; the
+// type, when given, must agree with it.
+struct CreateJobRequest {
+  std::string name;
+  std::string description;
+  std::optional<ScheduleType> type;
+  std::optional<std::string> cron_expression;
+  std::optional<int> frequency_in_minutes;
+  std::optional<int> grace_time_in_minutes;
+  std::optional<std::string> server_timezone;  // absent: `default_zone`
+  bool enabled = true;
+};
+
+// The definition `request` asks for, with `default_zone` when it names none. Field errors in
+// the seed's shape; the definition's own checks (validate_definition) come after.
+Result<JobDefinition> definition_from(const CreateJobRequest& request,
+                                      std::string_view default_zone);
+
+// "" (any), "active" or "disabled".
+Result<JobStatusFilter> parse_status_filter(std::string_view text);
+// "" (any) or a run status.
+Result<std::optional<RunStatus>> parse_run_status_filter(std::string_view text);
+
+// `due --days N`: how far ahead to look.
+inline constexpr int kMaxDueDays = 3650;
+Result<void> validate_due_days(int days);
+
+}  // namespace certcron

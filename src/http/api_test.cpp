@@ -1,0 +1,205 @@
+#include "http/api.hpp"
+
+#include "app/app.hpp"
+#include "util/time.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace certcron::http {
+namespace {
+
+using nlohmann::json;
+
+Seconds at(const char* text) { return *util::parse_rfc3339(text); }
+
+// The routes over a real database in a scratch folder, called without a socket: what the
+// transport hands a handler, and what it gets back.
+struct ApiFixture {
+  std::string folder;
+  FixedClock clock{at("2026-03-26T10:00:00Z")};
+  util::TaskGroup runs;
+  ApiContext context;
+  std::unique_ptr<Handler> handler;
+
+  explicit ApiFixture(std::string token = "") {
+    std::string pattern = (std::filesystem::temp_directory_path() / "certcron-api.XXXXXX").string();
+    folder = mkdtemp(pattern.data());
+    Settings settings;
+    settings.db_path = folder + "/certcron.db";
+    settings.state_dir = folder + "/state";
+    settings.default_timezone = "UTC";
+    settings.crontab.file = folder + "/cron.d-certcron";
+    settings.crontab.binary = "/usr/bin/certcron";
+    settings.server.listen = "127.0.0.1:8080";
+    context = ApiContext{settings, &clock, &runs, std::move(token)};
+    handler = api_handler_factory(context)();
+  }
+  ~ApiFixture() {
+    runs.wait(std::chrono::seconds(30));
+    std::filesystem::remove_all(folder);
+  }
+
+  Response call(std::string method, std::string path, std::string body = "",
+                Fields headers = {}) {
+    Request request;
+    request.method = std::move(method);
+    request.target = path;
+    REQUIRE(parse_target(path, request.path, request.query));
+    request.headers = std::move(headers);
+    request.body = std::move(body);
+    return handler->handle(request);
+  }
+};
+
+json body_of(const Response& response) { return json::parse(response.body); }
+
+std::string header_of(const Response& response, const std::string& name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return "";
+}
+
+constexpr const char* kJobs = "/api/v1/certification-cron";
+constexpr const char* kNightly = R"({"name":"nightly_expiry_check","cron_expression":"0 2 * * *","enabled":true})";
+
+}  // namespace
+
+TEST_CASE("http.api: the contract's create, show, update, list and delete, at both prefixes") {
+  ApiFixture api;
+  Response created = api.call("POST", kJobs, kNightly);
+  REQUIRE(created.status == 201);
+  CHECK(header_of(created, "Location") == "/api/v1/certification-cron/cron-001");
+  json job = body_of(created);
+  CHECK(job["id"] == "cron-001");
+  CHECK(job["status"] == "active");
+  CHECK(job["next_run_at"] == "2026-03-27T02:00:00Z");
+  CHECK(job["created_at"] == "2026-03-26T10:00:00Z");
+  CHECK(job["server_timezone"] == "UTC");  // the configured default zone
+
+  Response shown = api.call("GET", "/api/v1/certification-cron/api/v1/certification-cron/nightly_expiry_check");
+  REQUIRE(shown.status == 200);
+  CHECK(body_of(shown)["id"] == "cron-001");
+
+  Response updated = api.call("PUT", std::string(kJobs) + "/cron-001", R"({"cron_expression":"0 3 * * *"})");
+  REQUIRE(updated.status == 200);
+  CHECK(body_of(updated)["next_run_at"] == "2026-03-27T03:00:00Z");
+  CHECK(body_of(updated)["name"] == "nightly_expiry_check");  // a partial update keeps the rest
+
+  Response listed = api.call("GET", std::string(kJobs) + "?page=1&limit=1");
+  REQUIRE(listed.status == 200);
+  CHECK(body_of(listed)["pagination"] == json{{"page", 1}, {"limit", 1}, {"total", 1}});
+  Response past_end = api.call("GET", std::string(kJobs) + "?page=99");
+  CHECK(past_end.status == 200);
+  CHECK(body_of(past_end)["data"].empty());
+
+  Response deleted = api.call("DELETE", std::string(kJobs) + "/cron-001");
+  REQUIRE(deleted.status == 200);
+  CHECK(body_of(deleted) == json{{"deleted", true}, {"id", "cron-001"}});
+  CHECK(api.call("GET", std::string(kJobs) + "/cron-001").status == 404);
+}
+
+TEST_CASE("http.api: bad requests get the status and JSON body their kind maps to") {
+  ApiFixture api;
+  REQUIRE(api.call("POST", kJobs, kNightly).status == 201);
+
+  Response duplicate = api.call("POST", kJobs, kNightly);
+  CHECK(duplicate.status == 422);
+  CHECK(body_of(duplicate) ==
+        json::parse(R"({"message":"The given data was invalid.","errors":{"name":["There already exist a cron check with this name."]}})"));
+
+  CHECK(api.call("POST", kJobs, "{not json").status == 400);
+  CHECK(api.call("POST", kJobs, "[1,2]").status == 400);
+  Response wrong_type = api.call("POST", kJobs, R"({"name":"x","cron_expression":"0 2 * * *","enabled":"yes"})");
+  CHECK(wrong_type.status == 400);
+  CHECK(body_of(wrong_type)["message"] == "The field 'enabled' must be true or false.");
+
+  Response misspelt = api.call("POST", kJobs, R"({"name":"q","cron_expression":"0 2 * * *","enabeld":false})");
+  CHECK(misspelt.status == 422);
+  CHECK(body_of(misspelt)["errors"].contains("enabeld"));
+  CHECK(api.call("GET", std::string(kJobs) + "/q").status == 404);  // nothing was created
+
+  Response both = api.call("POST", kJobs, R"({"name":"y","cron_expression":"0 2 * * *","frequency_in_minutes":5})");
+  CHECK(both.status == 422);
+  CHECK(body_of(both)["errors"].contains("cron_expression"));
+  Response bad_cron = api.call("POST", kJobs, R"({"name":"z","cron_expression":"61 2 * * *"})");
+  CHECK(bad_cron.status == 422);
+
+  Response bad_page = api.call("GET", std::string(kJobs) + "?page=abc&limit=500");
+  CHECK(bad_page.status == 422);
+  CHECK(body_of(bad_page)["errors"].contains("page"));
+  CHECK(body_of(bad_page)["errors"].contains("limit"));
+  CHECK(api.call("GET", std::string(kJobs) + "?status=sleeping").status == 422);
+
+  Response unknown = api.call("GET", std::string(kJobs) + "/cron-404");
+  CHECK(unknown.status == 404);
+  CHECK(body_of(unknown)["message"].is_string());
+  CHECK(api.call("GET", "/nowhere").status == 404);
+
+  Response not_allowed = api.call("PATCH", std::string(kJobs) + "/cron-001");
+  CHECK(not_allowed.status == 405);
+  CHECK(header_of(not_allowed, "Allow") == "GET, PUT, DELETE");
+}
+
+TEST_CASE("http.api: with a token every /api route needs it; /healthz and /openapi.json do not") {
+  ApiFixture api("s3cret-token");
+  Response missing = api.call("GET", kJobs);
+  CHECK(missing.status == 401);
+  CHECK(header_of(missing, "WWW-Authenticate") == "Bearer");
+  CHECK(api.call("GET", kJobs, "", {{"authorization", "Bearer wrong"}}).status == 401);
+  CHECK(api.call("GET", kJobs, "", {{"authorization", "Bearer s3cret-token"}}).status == 200);
+  CHECK(api.call("GET", "/healthz").status == 200);
+  Response document = api.call("GET", "/openapi.json");
+  CHECK(document.status == 200);
+  CHECK(body_of(document)["openapi"].get<std::string>().starts_with("3.1"));
+}
+
+TEST_CASE("http.api: execute answers 202 at once, the run finishes in the background; 409 while one runs") {
+  ApiFixture api;
+  REQUIRE(api.call("POST", kJobs, kNightly).status == 201);
+
+  // A run claimed elsewhere (cron's process) holds the job: the API refuses a second one.
+  {
+    auto other = app::App::open(api.context.settings, api.clock);
+    REQUIRE(other);
+    auto claimed = (*other)->runs().claim({"cron-001", RunTrigger::manual, false, false});
+    REQUIRE(claimed);
+    REQUIRE(claimed->run);
+    Response conflict = api.call("POST", std::string(kJobs) + "/cron-001/execute", R"({"dry_run":false})");
+    CHECK(conflict.status == 409);
+    REQUIRE((*other)->runs().abort(*claimed->run, "test over"));
+  }
+
+  Response accepted = api.call("POST", std::string(kJobs) + "/cron-001/execute", R"({"dry_run":true})");
+  REQUIRE(accepted.status == 202);
+  json run = body_of(accepted);
+  CHECK(run == json{{"run_id", "run-0002"}, {"cron_id", "cron-001"},
+                    {"triggered_at", "2026-03-26T10:00:00Z"}, {"status", "running"}});
+  REQUIRE(api.runs.wait(std::chrono::seconds(30)));
+  Response runs = api.call("GET", std::string(kJobs) + "/cron-001/runs?status=success");
+  REQUIRE(runs.status == 200);
+  json page = body_of(runs);
+  REQUIRE(page["data"].size() == 1);
+  CHECK(page["data"][0]["run_id"] == "run-0002");
+  CHECK(page["data"][0]["trigger"] == "api");
+  CHECK(page["data"][0]["dry_run"] == true);
+  CHECK(api.call("POST", std::string(kJobs) + "/cron-001/execute", R"({"dry_run":"no"})").status == 400);
+}
+
+TEST_CASE("http.api: bearer_matches wants the scheme and the exact token") {
+  CHECK(bearer_matches("Bearer abc", "abc"));
+  CHECK(bearer_matches("bearer abc", "abc"));
+  CHECK_FALSE(bearer_matches("Bearer abcd", "abc"));
+  CHECK_FALSE(bearer_matches("Bearer ab", "abc"));
+  CHECK_FALSE(bearer_matches("Basic abc", "abc"));
+  CHECK_FALSE(bearer_matches("abc", "abc"));
+  CHECK_FALSE(bearer_matches("Bearer ", ""));  // no token configured never matches
+}
+
+}  // namespace certcron::http

@@ -1,0 +1,287 @@
+#include "http/connection.hpp"
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <cctype>
+#include <limits>
+#include <vector>
+
+namespace certcron::http::detail {
+
+namespace {
+
+// A closing connection keeps reading (and discarding) this long after its last answer: closing
+// with unread request bytes would send a reset that can destroy the answer before it is read.
+constexpr auto kLingerTime = std::chrono::seconds(1);
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+std::string json_message(std::string_view message) {
+  return R"({"message":")" + std::string(message) + R"("})";
+}
+
+Response internal_error() {
+  return Response::json(500, json_message("Internal server error."));
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Headers the transport owns, and values that would split the header block.
+bool may_send_field(const std::string& name, const std::string& value) {
+  static const std::vector<std::string> owned = {"content-length", "transfer-encoding",
+                                                 "connection", "server"};
+  const auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+  return !name.empty() && std::find(owned.begin(), owned.end(), lower(name)) == owned.end() &&
+         std::none_of(name.begin(), name.end(), bad) &&
+         std::none_of(value.begin(), value.end(), bad);
+}
+
+bool is_malformed_http(const beast::error_code& ec) {
+  // Every parser error means a malformed request, except a peer that went away mid-message.
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+}  // namespace
+
+Connection::Connection(Shared& shared, Worker& worker, tcp::socket socket, bool counted)
+    : shared_(shared), worker_(worker), stream_(std::move(socket)), counted_(counted) {}
+
+Connection::~Connection() {
+  worker_.connections.erase(this);
+  if (counted_) {
+    shared_.connections.fetch_sub(1);
+  }
+}
+
+void Connection::close_if_idle() {
+  if (idle_) {
+    stream_.close();
+  }
+}
+
+void Connection::start() {
+  worker_.connections.insert(this);
+  if (shared_.stopping) {
+    stream_.close();  // accepted just before the stop: no request was served yet
+    return;
+  }
+  beast::error_code ec;
+  const auto peer = stream_.socket().remote_endpoint(ec);
+  remote_ = ec ? "" : host_port(peer.address().to_string(), peer.port());
+  if (!counted_) {
+    Response busy = Response::json(503, json_message("Too many connections; try again later."));
+    busy.headers.emplace_back("Retry-After", "1");
+    respond(std::move(busy), false);
+    return;
+  }
+  wait_for_request();
+}
+
+// Between requests the connection is idle: a stop may close it, and it gets idle_timeout
+// (read_timeout for a new connection) until the first byte of the next request.
+void Connection::wait_for_request() {
+  if (buffer_.size() > 0) {
+    read_header();  // a pipelined request is already buffered
+    return;
+  }
+  if (shared_.stopping) {
+    linger();  // the stop's sweep of idle connections may already have passed this one
+    return;
+  }
+  idle_ = true;
+  const auto& o = shared_.options;
+  stream_.expires_after(first_request_ ? o.read_timeout : o.idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->idle_ = false;
+        if (ec) {
+          return;  // closed by the peer, the idle timeout or a stop: nothing to answer
+        }
+        self->buffer_.commit(n);
+        self->read_header();
+      });
+}
+
+void Connection::read_header() {
+  first_request_ = false;
+  started_ = SteadyClock::now();
+  log_method_ = log_path_ = "-";
+  const auto& o = shared_.options;
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(o.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  parser_->body_limit(o.max_body_bytes);
+  // One deadline for the whole request, header and body: a client that trickles bytes is cut off.
+  stream_.expires_after(o.read_timeout);
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void Connection::on_header(beast::error_code ec) {
+  if (ec) {
+    answer_error(ec);
+    return;
+  }
+  const auto& request = parser_->get();
+  const bool wants_continue = request.version() == 11 && !parser_->is_done() &&
+                              lower(request[bhttp::field::expect]) == "100-continue";
+  if (!wants_continue) {
+    read_body();
+    return;
+  }
+  // Clients such as curl hold a large body back until told to go on.
+  asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                    [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+                      if (!write_ec) {
+                        self->read_body();
+                      }
+                    });
+}
+
+void Connection::read_body() {
+  if (parser_->is_done()) {
+    on_request({});
+    return;
+  }
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+}
+
+void Connection::answer_error(beast::error_code ec) {
+  const auto& partial = parser_->get();
+  if (!partial.method_string().empty()) {
+    log_method_ = std::string(partial.method_string());
+    log_path_ = std::string(partial.target().substr(0, partial.target().find('?')));
+  }
+  if (ec == bhttp::error::header_limit) {
+    respond(Response::json(431, json_message("Request header fields too large.")), false);
+  } else if (ec == bhttp::error::body_limit) {
+    const std::string limit = std::to_string(shared_.options.max_body_bytes);
+    respond(
+        Response::json(413, json_message("Request body too large (limit " + limit + " bytes).")),
+        false);
+  } else if (is_malformed_http(ec)) {
+    respond(Response::json(400, json_message("Malformed HTTP request.")), false);
+  }
+  // Anything else (timeout, reset, EOF) leaves nobody to answer: the connection just ends.
+}
+
+Request Connection::make_request() {
+  auto& message = parser_->get();
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.remote = remote_;
+  return request;
+}
+
+void Connection::on_request(beast::error_code ec) {
+  if (ec) {
+    answer_error(ec);
+    return;
+  }
+  const auto& message = parser_->get();
+  const bool keep_alive = message.keep_alive();
+  const bool head = message.method() == bhttp::verb::head;
+  const unsigned version = message.version();
+  Request request = make_request();
+  log_method_ = request.method;
+  log_path_ = request.target.substr(0, request.target.find('?'));
+  if (!parse_target(request.target, request.path, request.query)) {
+    respond(Response::json(400, json_message("The request target is not a valid path.")),
+            keep_alive, head, version);
+    return;
+  }
+  respond(call_handler(request), keep_alive, head, version);
+}
+
+// The single place a Handler runs: its failures become a plain 500, the details go to the log.
+Response Connection::call_handler(const Request& request) {
+  const std::string where = log_method_ + " " + log_path_;
+  try {
+    Response response = worker_.handler->handle(request);
+    if (response.status >= 200 && response.status <= 599) {
+      return response;
+    }
+    shared_.log("http: handler answered " + where + " with status " +
+                std::to_string(response.status));
+  } catch (const std::exception& e) {
+    shared_.log(one_line("http: handler failed on " + where + ": " + e.what()));
+  } catch (...) {
+    shared_.log("http: handler failed on " + where + ": unknown exception");
+  }
+  return internal_error();
+}
+
+void Connection::respond(Response response, bool keep_alive, bool head, unsigned version) {
+  // Decided only now: a stop that came while the handler ran must already close this one.
+  keep_alive = keep_alive && !shared_.stopping;
+  response_ = {};
+  response_.version(version == 10 ? 10 : 11);
+  response_.result(static_cast<unsigned>(response.status));
+  response_.set(bhttp::field::server, "certcron");
+  for (const auto& [name, value] : response.headers) {
+    if (may_send_field(name, value)) {
+      response_.insert(name, value);
+    }
+  }
+  if (response.status != 204 && response.status != 304) {
+    response_.content_length(response.body.size());
+    if (!head) {
+      response_.body() = std::move(response.body);  // HEAD: the GET's length, but no body
+    }
+  }
+  response_.keep_alive(keep_alive);
+  // A slow reader of a large answer gets the idle allowance, not the stricter request deadline.
+  stream_.expires_after(shared_.options.idle_timeout);
+  bhttp::async_write(
+      stream_, response_,
+      [self = shared_from_this(), keep_alive, status = response.status](
+          beast::error_code ec, std::size_t) { self->on_written(ec, keep_alive, status); });
+}
+
+void Connection::on_written(beast::error_code ec, bool keep_alive, int status) {
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_);
+  shared_.log(log_method_ + " " + log_path_ + " " + std::to_string(status) + " " +
+              std::to_string(elapsed.count()) + "us");
+  if (ec) {
+    return;
+  }
+  if (!keep_alive || shared_.stopping) {
+    linger();
+    return;
+  }
+  wait_for_request();
+}
+
+void Connection::linger() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(kLingerTime);
+  drain();
+}
+
+void Connection::drain() {
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (!ec) {
+                              self->drain();  // discard until the peer's EOF or the linger deadline
+                            }
+                          });
+}
+
+}  // namespace certcron::http::detail
