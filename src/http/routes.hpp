@@ -1,0 +1,42 @@
+#pragma once
+
+// What a route is handed, and the pieces every route file shares. Each feature's routes live
+// in a file of their own (routes_jobs.cpp, ...) and are added to one table by api.cpp.
+
+#include "app/app.hpp"
+#include "http/api.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "json/shapes.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace certcron::http {
+
+// The API contract's prefix; also answered at the contract's doubled spelling.
+inline constexpr std::string_view kApiPrefix = "/api/v1/certification-cron";
+
+struct RouteCall {
+  app::App& app;  // this I/O thread's
+  const ApiContext& context;
+  const Request& request;
+  const Captures& captures;
+};
+
+using RouteAction = Response (*)(RouteCall& call);
+using RouteTable = Router<RouteAction>;
+
+// The contract's seven routes (list, create, show, update, delete, execute, runs).
+void add_job_routes(RouteTable& table);
+// /healthz and /openapi.json.
+void add_service_routes(RouteTable& table);
+
+Response json_response(int status, const json::Json& body);
+// The status app/error_codes.hpp gives the error's kind, with json::error_to_json's body.
+Response error_response(const Error& error);
+Response message_response(int status, std::string message);
+// A job as the contract shows it, with this server's ping URL.
+json::Json job_json(RouteCall& call, const JobDetails& details);
+
+}  // namespace certcron::http

@@ -1,0 +1,156 @@
+#include "http/body.hpp"
+#include "http/routes.hpp"
+
+#include <exception>
+
+namespace certcron::http {
+namespace {
+
+std::string job_path(const std::string& job_id) { return std::string(kApiPrefix) + "/" + job_id; }
+
+Response list(RouteCall& call) {
+  auto filter = parse_status_filter(call.request.query_param("status").value_or(""));
+  if (!filter) {
+    return error_response(filter.error());
+  }
+  auto page = parse_page_query(call.request.query_param("page"), call.request.query_param("limit"));
+  if (!page) {
+    return error_response(page.error());
+  }
+  auto listed = call.app.jobs().list(*filter, *page);
+  if (!listed) {
+    return error_response(listed.error());
+  }
+  json::Json data = json::Json::array();
+  for (const JobDetails& details : listed->items) {
+    data.push_back(job_json(call, details));
+  }
+  return json_response(200, json::page_to_json(std::move(data), listed->page, listed->limit,
+                                               listed->total));
+}
+
+Response create(RouteCall& call) {
+  auto parsed = parse_create_body(call.request.body);
+  if (!parsed) {
+    return error_response(parsed.error());
+  }
+  auto created = call.app.create_job(*parsed);
+  if (!created) {
+    return error_response(created.error());
+  }
+  Response response = json_response(201, job_json(call, *created));
+  response.headers.emplace_back("Location", job_path(created->job.id()));
+  return response;
+}
+
+Response show(RouteCall& call) {
+  auto shown = call.app.jobs().show(call.captures.at("id"));
+  return shown ? json_response(200, job_json(call, *shown)) : error_response(shown.error());
+}
+
+Response update(RouteCall& call) {
+  auto changes = parse_update_body(call.request.body);
+  if (!changes) {
+    return error_response(changes.error());
+  }
+  auto updated = call.app.jobs().update(call.captures.at("id"), *changes);
+  return updated ? json_response(200, job_json(call, *updated)) : error_response(updated.error());
+}
+
+Response remove(RouteCall& call) {
+  auto removed = call.app.jobs().remove(call.captures.at("id"));
+  return removed ? json_response(200, json::deleted_to_json(*removed))
+                 : error_response(removed.error());
+}
+
+Response runs(RouteCall& call) {
+  auto status = parse_run_status_filter(call.request.query_param("status").value_or(""));
+  if (!status) {
+    return error_response(status.error());
+  }
+  auto page = parse_page_query(call.request.query_param("page"), call.request.query_param("limit"));
+  if (!page) {
+    return error_response(page.error());
+  }
+  auto listed = call.app.runs().runs(call.captures.at("id"), *status, *page);
+  if (!listed) {
+    return error_response(listed.error());
+  }
+  json::Json data = json::Json::array();
+  for (const Run& run : listed->items) {
+    data.push_back(json::run_to_json(run));
+  }
+  return json_response(200, json::page_to_json(std::move(data), listed->page, listed->limit,
+                                               listed->total));
+}
+
+// The run continues on a thread of its own with its own connection; whatever happens there,
+// the run is finished (as failed when the check could not complete), never left running.
+void complete_in_background(RouteCall& call, Run run, std::unique_ptr<app::App> worker,
+                            std::unique_ptr<reminders::Delivery> delivery) {
+  // std::function needs a copyable callable: the task's parts travel as shared pointers.
+  auto work = [run, worker = std::shared_ptr<app::App>(std::move(worker)),
+               delivery = std::shared_ptr<reminders::Delivery>(std::move(delivery))] {
+    std::string why;
+    try {
+      auto completed = worker->runs().complete(run, *delivery, worker->settings().reminders, {});
+      if (completed) {
+        return;
+      }
+      why = describe(completed.error());
+    } catch (const std::exception& error) {
+      why = std::string("the run stopped on an internal error: ") + error.what();
+    } catch (...) {
+      why = "the run stopped on an unknown internal error";
+    }
+    (void)worker->runs().abort(run, why);
+  };
+  if (!call.context.runs->spawn(std::move(work))) {
+    (void)call.app.runs().abort(run, "no thread could be started for the run");
+  }
+}
+
+Response execute(RouteCall& call) {
+  auto dry_run = parse_execute_body(call.request.body);
+  if (!dry_run) {
+    return error_response(dry_run.error());
+  }
+  // Built before the claim, so that a misconfigured delivery or an unopenable database is an
+  // answer, not a run left behind. The worker's connection is its own.
+  auto delivery = call.app.reminder_delivery();
+  if (!delivery) {
+    return error_response(delivery.error());
+  }
+  auto worker = app::App::open(call.context.settings, *call.context.clock);
+  if (!worker) {
+    return error_response(worker.error());
+  }
+  ExecuteRequest request{call.captures.at("id"), RunTrigger::api, *dry_run, false};
+  auto claimed = call.app.runs().claim(request);
+  if (!claimed) {
+    return error_response(claimed.error());
+  }
+  if (!claimed->run) {
+    return message_response(409, claimed->skipped);
+  }
+  const Run run = *claimed->run;
+  complete_in_background(call, run, std::move(*worker), std::move(*delivery));
+  Response response = json_response(202, json::execute_accepted_to_json(run));
+  response.headers.emplace_back("Location", job_path(run.job_id()) + "/runs");
+  return response;
+}
+
+}  // namespace
+
+void add_job_routes(RouteTable& table) {
+  const std::string prefix(kApiPrefix);
+  table.add("GET", prefix, list);
+  table.add("POST", prefix, create);
+  table.add("GET", prefix + "/:id", show);
+  table.add("PUT", prefix + "/:id", update);
+  table.add("DELETE", prefix + "/:id", remove);
+  table.add("POST", prefix + "/:id/execute", execute);
+  table.add("GET", prefix + "/:id/runs", runs);
+}
+
+}  // namespace certcron::http
