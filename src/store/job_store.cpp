@@ -2,12 +2,12 @@
 
 #include "store/database.hpp"
 #include "store/rows.hpp"
+#include "store/statement_cache.hpp"
 #include "util/time.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include <array>
@@ -23,6 +23,30 @@ constexpr const char* kJobColumns =
     "seq, name, description, type, cron_expression, frequency_in_minutes, "
     "grace_time_in_minutes, server_timezone, enabled, uuid, created_at, updated_at, "
     "latest_result, latest_ping_at, snooze_ends_at, snooze_minutes";
+const std::string kSelectJobs = std::string("SELECT ") + kJobColumns + " FROM jobs";
+const std::string kJobBySeq = kSelectJobs + " WHERE seq = ?";
+const std::string kJobByName = kSelectJobs + " WHERE name = ?";
+const std::string kAllJobs = kSelectJobs + " ORDER BY seq";
+
+const char* filter_condition(JobStatusFilter filter) {
+  switch (filter) {
+    case JobStatusFilter::active:
+      return " WHERE enabled = 1";
+    case JobStatusFilter::disabled:
+      return " WHERE enabled = 0";
+    case JobStatusFilter::any:
+      break;
+  }
+  return "";
+}
+
+const std::string& count_sql(JobStatusFilter filter) {
+  static const std::array<std::string, 3> sql{
+      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::any),
+      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::active),
+      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::disabled)};
+  return sql[static_cast<std::size_t>(filter)];
+}
 
 Job job_from_row(SQLite::Statement& row) {
   Job job;
@@ -80,16 +104,48 @@ Error duplicate_name_error() {
   return Error::invalid("name", "There already exist a cron check with this name.");
 }
 
-// Runs `work` in a transaction begun with `behavior`; commits when it returns a value, rolls
-// back when it returns an error or throws.
-Result<void> transact(SQLite::Database& db, SQLite::TransactionBehavior behavior,
-                      const std::function<Result<void>()>& work) {
+// Rolls the open transaction back unless it was committed; as SQLite::Transaction does, but
+// through the cached ROLLBACK statement.
+class RollbackUnlessCommitted {
+ public:
+  explicit RollbackUnlessCommitted(StatementCache& statements) : statements_(statements) {}
+  ~RollbackUnlessCommitted() {
+    if (!committed_) {
+      try {
+        statements_.use("ROLLBACK")->exec();
+      } catch (...) {  // nothing better to do: the error that got us here is being reported
+      }
+    }
+  }
+  RollbackUnlessCommitted(const RollbackUnlessCommitted&) = delete;
+  RollbackUnlessCommitted& operator=(const RollbackUnlessCommitted&) = delete;
+  void committed() { committed_ = true; }
+
+ private:
+  StatementCache& statements_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+SqliteJobStore::SqliteJobStore(SQLite::Database& db, std::string path)
+    : db_(db), path_(std::move(path)), statements_(std::make_unique<StatementCache>(db)) {}
+
+SqliteJobStore::~SqliteJobStore() = default;
+
+// Runs `work` in a transaction begun with `begin`; commits when it returns a value, rolls
+// back when it returns an error or throws. BEGIN and COMMIT are cached statements too: the
+// list's read transaction is on every page request.
+Result<void> SqliteJobStore::transact(const char* begin,
+                                      const std::function<Result<void>()>& work) {
   Result<void> outcome;
   auto ran = guarded([&] {
-    SQLite::Transaction transaction(db, behavior);
+    statements_->use(begin)->exec();
+    RollbackUnlessCommitted transaction(*statements_);
     outcome = work();
     if (outcome) {
-      transaction.commit();
+      statements_->use("COMMIT")->exec();
+      transaction.committed();
     }
   });
   if (!ran) {
@@ -98,17 +154,13 @@ Result<void> transact(SQLite::Database& db, SQLite::TransactionBehavior behavior
   return outcome;
 }
 
-}  // namespace
-
-SqliteJobStore::SqliteJobStore(SQLite::Database& db, std::string path)
-    : db_(db), path_(std::move(path)) {}
-
 Result<void> SqliteJobStore::in_transaction(const std::function<Result<void>()>& work) {
-  return transact(db_, SQLite::TransactionBehavior::IMMEDIATE, work);
+  // IMMEDIATE: concurrent writers queue on the busy timeout instead of failing half-way.
+  return transact("BEGIN IMMEDIATE", work);
 }
 
 Result<void> SqliteJobStore::in_read_transaction(const std::function<Result<void>()>& work) {
-  return transact(db_, SQLite::TransactionBehavior::DEFERRED, work);
+  return transact("BEGIN DEFERRED", work);
 }
 
 Result<std::string> SqliteJobStore::identity() {
@@ -125,16 +177,15 @@ Result<Job> SqliteJobStore::insert_job(const JobDefinition& definition, Seconds 
   std::int64_t seq = 0;
   std::string uuid = random_uuid();
   try {
-    SQLite::Statement insert(db_,
-                             "INSERT INTO jobs (name, description, type, cron_expression, "
-                             "frequency_in_minutes, grace_time_in_minutes, server_timezone, "
-                             "enabled, uuid, created_at, updated_at) VALUES (:name, "
-                             ":description, :type, :cron_expression, :frequency, :grace, "
-                             ":timezone, :enabled, :uuid, :now, :now)");
-    bind_definition(insert, definition);
-    insert.bind(":uuid", uuid);
-    insert.bind(":now", static_cast<std::int64_t>(from_seconds(now)));
-    insert.exec();
+    auto insert = statements_->use(
+        "INSERT INTO jobs (name, description, type, cron_expression, frequency_in_minutes, "
+        "grace_time_in_minutes, server_timezone, enabled, uuid, created_at, updated_at) "
+        "VALUES (:name, :description, :type, :cron_expression, :frequency, :grace, :timezone, "
+        ":enabled, :uuid, :now, :now)");
+    bind_definition(*insert, definition);
+    insert->bind(":uuid", uuid);
+    insert->bind(":now", static_cast<std::int64_t>(from_seconds(now)));
+    insert->exec();
     seq = db_.getLastInsertRowid();
   } catch (const SQLite::Exception& error) {
     if (is_unique_violation(error) && std::string(error.what()).find("jobs.name") != std::string::npos) {
@@ -142,20 +193,20 @@ Result<Job> SqliteJobStore::insert_job(const JobDefinition& definition, Seconds 
     }
     return fail(error_from_exception(error));
   }
-  auto found = find_job_where("seq = ?", std::to_string(seq));
+  auto found = find_job_by_seq(seq);
   if (!found) {
     return fail(found.error());
   }
   return **found;
 }
 
-Result<void> SqliteJobStore::update_job_row(std::int64_t job_seq, const std::string& sql,
+Result<void> SqliteJobStore::update_job_row(std::int64_t job_seq, const char* sql,
                                             const std::function<void(SQLite::Statement&)>& bind) {
   try {
-    SQLite::Statement update(db_, sql);
-    bind(update);
-    update.bind(":seq", static_cast<std::int64_t>(job_seq));
-    if (update.exec() == 0) {
+    auto update = statements_->use(sql);
+    bind(*update);
+    update->bind(":seq", static_cast<std::int64_t>(job_seq));
+    if (update->exec() == 0) {
       return fail(Error::not_found("no job " + format_job_id(job_seq)));
     }
   } catch (const SQLite::Exception& error) {
@@ -216,20 +267,20 @@ Result<void> SqliteJobStore::set_snooze(std::int64_t job_seq, std::optional<Snoo
 
 Result<void> SqliteJobStore::delete_job(std::int64_t job_seq) {
   return guarded([&] {
-    SQLite::Statement remove(db_, "DELETE FROM jobs WHERE seq = ?");
-    remove.bind(1, static_cast<std::int64_t>(job_seq));
-    remove.exec();
+    auto remove = statements_->use("DELETE FROM jobs WHERE seq = ?");
+    remove->bind(1, static_cast<std::int64_t>(job_seq));
+    remove->exec();
   });
 }
 
-Result<std::optional<Job>> SqliteJobStore::find_job_where(const char* condition,
-                                                          const std::string& value) {
+Result<std::optional<Job>> SqliteJobStore::find_job_where(
+    const std::string& sql, const std::function<void(SQLite::Statement&)>& bind) {
   std::optional<Job> job;
   auto ran = guarded([&] {
-    SQLite::Statement query(db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE " + condition);
-    query.bind(1, value);
-    if (query.executeStep()) {
-      job = job_from_row(query);
+    auto query = statements_->use(sql);
+    bind(*query);
+    if (query->executeStep()) {
+      job = job_from_row(*query);
     }
   });
   if (!ran) {
@@ -240,7 +291,7 @@ Result<std::optional<Job>> SqliteJobStore::find_job_where(const char* condition,
 
 Result<std::optional<Job>> SqliteJobStore::find_job(std::string_view id_or_name) {
   if (auto seq = parse_job_id(id_or_name)) {
-    auto by_id = find_job_where("seq = CAST(? AS INTEGER)", std::to_string(*seq));
+    auto by_id = find_job_by_seq(*seq);
     if (!by_id || *by_id) {
       return by_id;
     }
@@ -249,26 +300,30 @@ Result<std::optional<Job>> SqliteJobStore::find_job(std::string_view id_or_name)
 }
 
 Result<std::optional<Job>> SqliteJobStore::find_job_by_name(std::string_view name) {
-  return find_job_where("name = ?", std::string(name));
+  return find_job_where(kJobByName, [&](SQLite::Statement& query) {
+    query.bind(1, std::string(name));  // text (the (pointer, size) overload binds a blob)
+  });
 }
 
 Result<std::optional<Job>> SqliteJobStore::find_job_by_seq(std::int64_t job_seq) {
-  return find_job_where("seq = CAST(? AS INTEGER)", std::to_string(job_seq));
+  return find_job_where(kJobBySeq, [&](SQLite::Statement& query) {
+    query.bind(1, static_cast<std::int64_t>(job_seq));
+  });
 }
 
 Result<Page<Job>> SqliteJobStore::list_jobs(JobStatusFilter filter, PageRequest page) {
   Page<Job> result{{}, page.page, page.limit, 0};
-  const char* condition = filter == JobStatusFilter::active     ? " WHERE enabled = 1"
-                          : filter == JobStatusFilter::disabled ? " WHERE enabled = 0"
-                                                                : "";
   auto ran = guarded([&] {
-    result.total = db_.execAndGet(std::string("SELECT count(*) FROM jobs") + condition).getInt64();
-    SQLite::Statement query(db_, std::string("SELECT ") + kJobColumns + " FROM jobs" + condition +
-                                     " ORDER BY seq LIMIT ? OFFSET ?");
-    query.bind(1, page.limit);
-    query.bind(2, offset_of(page));
-    while (query.executeStep()) {
-      result.items.push_back(job_from_row(query));
+    {
+      auto count = statements_->use(count_sql(filter));
+      count->executeStep();
+      result.total = count->getColumn(0).getInt64();
+    }
+    auto query = statements_->use(list_page_sql(filter));
+    query->bind(1, page.limit);
+    query->bind(2, offset_of(page));
+    while (query->executeStep()) {
+      result.items.push_back(job_from_row(*query));
     }
   });
   if (!ran) {
@@ -277,12 +332,20 @@ Result<Page<Job>> SqliteJobStore::list_jobs(JobStatusFilter filter, PageRequest 
   return result;
 }
 
+const std::string& SqliteJobStore::list_page_sql(JobStatusFilter filter) {
+  static const std::array<std::string, 3> sql{
+      kSelectJobs + filter_condition(JobStatusFilter::any) + " ORDER BY seq LIMIT ? OFFSET ?",
+      kSelectJobs + filter_condition(JobStatusFilter::active) + " ORDER BY seq LIMIT ? OFFSET ?",
+      kSelectJobs + filter_condition(JobStatusFilter::disabled) + " ORDER BY seq LIMIT ? OFFSET ?"};
+  return sql[static_cast<std::size_t>(filter)];
+}
+
 Result<std::vector<Job>> SqliteJobStore::all_jobs() {
   std::vector<Job> jobs;
   auto ran = guarded([&] {
-    SQLite::Statement query(db_, std::string("SELECT ") + kJobColumns + " FROM jobs ORDER BY seq");
-    while (query.executeStep()) {
-      jobs.push_back(job_from_row(query));
+    auto query = statements_->use(kAllJobs);
+    while (query->executeStep()) {
+      jobs.push_back(job_from_row(*query));
     }
   });
   if (!ran) {

@@ -12,10 +12,17 @@ class Statement;
 
 namespace certcron::store {
 
-// JobStore on a SQLite database opened by open_database().
+class StatementCache;
+
+// JobStore on a SQLite database opened by open_database(). It keeps its statements prepared
+// (StatementCache): one store per connection, used by one thread at a time, destroyed before
+// the database is closed.
 class SqliteJobStore final : public JobStore {
  public:
   SqliteJobStore(SQLite::Database& db, std::string path);
+  ~SqliteJobStore() override;
+  SqliteJobStore(const SqliteJobStore&) = delete;
+  SqliteJobStore& operator=(const SqliteJobStore&) = delete;
 
   Result<void> in_transaction(const std::function<Result<void>()>& work) override;
   Result<void> in_read_transaction(const std::function<Result<void>()>& work) override;
@@ -45,18 +52,27 @@ class SqliteJobStore final : public JobStore {
   Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                               PageRequest page) override;
 
+  // The newest run of each job in a JSON array of job seqs (?1): exposed so a test can check
+  // its plan (one seek on runs_by_job per job, no temporary table).
+  static const char* const kLastRunsSql;
+  // The page of list_jobs for each filter (exposed for the same kind of test).
+  static const std::string& list_page_sql(JobStatusFilter filter);
+
  private:
-  Result<std::optional<Job>> find_job_where(const char* condition, const std::string& value);
-  Result<std::optional<Run>> find_run_where(const char* condition, std::int64_t value);
+  Result<void> transact(const char* begin, const std::function<Result<void>()>& work);
+  Result<std::optional<Job>> find_job_where(const std::string& sql,
+                                            const std::function<void(SQLite::Statement&)>& bind);
+  Result<std::optional<Run>> find_run_where(const std::string& sql, std::int64_t value);
   // Why inserting `refused` broke a uniqueness rule of runs: the running run it met, or the
   // slot already run; an error reading the running run is returned as it is.
   Error conflict_for(const Run& refused);
   // Runs a prepared UPDATE of one job's row; not_found when no row matched.
-  Result<void> update_job_row(std::int64_t job_seq, const std::string& sql,
+  Result<void> update_job_row(std::int64_t job_seq, const char* sql,
                               const std::function<void(SQLite::Statement&)>& bind);
 
   SQLite::Database& db_;
   std::string path_;
+  std::unique_ptr<StatementCache> statements_;
 };
 
 }  // namespace certcron::store

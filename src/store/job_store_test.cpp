@@ -96,7 +96,7 @@ TEST_SUITE("store") {
     }
     auto db = open_database(temp.path);
     REQUIRE(db);
-    CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == 3);
+    CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == latest_schema_version());
     SqliteJobStore store(**db, temp.path);
     auto old = store.running_run(job_seq);
     REQUIRE(old);

@@ -1,4 +1,5 @@
 #include "store/database.hpp"
+#include "store/migrations_monitoring.hpp"
 #include "store/migrations_reminders.hpp"
 
 namespace certcron::store {
@@ -69,6 +70,7 @@ const std::vector<Migration>& migrations() {
       {1, "jobs and runs", kMigration1Jobs},
       {2, "mentors, certifications and the reminder ledger", kMigration2Reminders},
       {3, "the start time of a run's process", kMigration3RunProcessStart},
+      {4, "the ping history of each job", kMigration4Pings},
   };
   return steps;
 }

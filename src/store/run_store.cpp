@@ -1,6 +1,7 @@
 #include "store/database.hpp"
 #include "store/job_store.hpp"
 #include "store/rows.hpp"
+#include "store/statement_cache.hpp"
 #include "util/time.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -15,6 +16,13 @@ using namespace rows;
 constexpr const char* kRunColumns =
     "seq, job_seq, trigger, scheduled_for, started_at, completed_at, status, dry_run, pid, "
     "mentors_checked, certifications_checked, reminders_sent, errors, error_message, pid_start";
+const std::string kSelectRuns = std::string("SELECT ") + kRunColumns + " FROM runs";
+const std::string kRunBySeq = kSelectRuns + " WHERE seq = ?";
+const std::string kRunningRun = kSelectRuns + " WHERE job_seq = ? AND status = 'running'";
+const std::string kLastRun = kSelectRuns + " WHERE job_seq = ? ORDER BY seq DESC LIMIT 1";
+const std::string kRunsOfJob = kSelectRuns + " WHERE job_seq = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3";
+const std::string kRunsOfJobWithStatus =
+    kSelectRuns + " WHERE job_seq = ?1 AND status = ?4 ORDER BY seq DESC LIMIT ?2 OFFSET ?3";
 
 Run run_from_row(SQLite::Statement& row) {
   Run run;
@@ -38,6 +46,15 @@ Run run_from_row(SQLite::Statement& row) {
 
 }  // namespace
 
+// json_each walks the array; per job, the correlated max() is one seek on runs_by_job
+// (job_seq, seq) however many runs the job has, then the run by its primary key.
+const char* const SqliteJobStore::kLastRunsSql =
+    "SELECT r.seq, r.job_seq, r.trigger, r.scheduled_for, r.started_at, r.completed_at, "
+    "r.status, r.dry_run, r.pid, r.mentors_checked, r.certifications_checked, r.reminders_sent, "
+    "r.errors, r.error_message, r.pid_start "
+    "FROM json_each(?1) AS j JOIN runs AS r "
+    "ON r.seq = (SELECT max(seq) FROM runs WHERE runs.job_seq = j.value)";
+
 Error SqliteJobStore::conflict_for(const Run& refused) {
   auto holder = running_run(refused.job_seq);
   if (!holder) {
@@ -60,18 +77,18 @@ Error SqliteJobStore::conflict_for(const Run& refused) {
 
 Result<Run> SqliteJobStore::insert_run(const Run& run) {
   try {
-    SQLite::Statement insert(db_,
-                             "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, "
-                             "status, dry_run, pid, pid_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, static_cast<std::int64_t>(run.job_seq));
-    insert.bind(2, to_string(run.trigger));
-    bind_optional_seconds(insert, 3, run.scheduled_for);
-    insert.bind(4, static_cast<std::int64_t>(from_seconds(run.started_at)));
-    insert.bind(5, to_string(run.status));
-    insert.bind(6, run.dry_run ? 1 : 0);
-    insert.bind(7, static_cast<std::int64_t>(run.pid));
-    insert.bind(8, static_cast<std::int64_t>(run.pid_start));
-    insert.exec();
+    auto insert = statements_->use(
+        "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, status, dry_run, pid, "
+        "pid_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert->bind(1, static_cast<std::int64_t>(run.job_seq));
+    insert->bind(2, to_string(run.trigger));
+    bind_optional_seconds(*insert, 3, run.scheduled_for);
+    insert->bind(4, static_cast<std::int64_t>(from_seconds(run.started_at)));
+    insert->bind(5, to_string(run.status));
+    insert->bind(6, run.dry_run ? 1 : 0);
+    insert->bind(7, static_cast<std::int64_t>(run.pid));
+    insert->bind(8, static_cast<std::int64_t>(run.pid_start));
+    insert->exec();
   } catch (const SQLite::Exception& error) {
     if (!is_unique_violation(error)) {
       return fail(error_from_exception(error));
@@ -85,37 +102,36 @@ Result<Run> SqliteJobStore::insert_run(const Run& run) {
 
 Result<void> SqliteJobStore::update_run(const Run& run) {
   return guarded([&] {
-    SQLite::Statement update(db_,
-                             "UPDATE runs SET completed_at = ?, status = ?, mentors_checked = ?, "
-                             "certifications_checked = ?, reminders_sent = ?, errors = ?, "
-                             "error_message = ? WHERE seq = ?");
-    bind_optional_seconds(update, 1, run.completed_at);
-    update.bind(2, to_string(run.status));
+    auto update = statements_->use(
+        "UPDATE runs SET completed_at = ?, status = ?, mentors_checked = ?, "
+        "certifications_checked = ?, reminders_sent = ?, errors = ?, error_message = ? "
+        "WHERE seq = ?");
+    bind_optional_seconds(*update, 1, run.completed_at);
+    update->bind(2, to_string(run.status));
     if (run.result) {
-      update.bind(3, static_cast<std::int64_t>(run.result->mentors_checked));
-      update.bind(4, static_cast<std::int64_t>(run.result->certifications_checked));
-      update.bind(5, static_cast<std::int64_t>(run.result->reminders_sent));
-      update.bind(6, static_cast<std::int64_t>(run.result->errors));
+      update->bind(3, static_cast<std::int64_t>(run.result->mentors_checked));
+      update->bind(4, static_cast<std::int64_t>(run.result->certifications_checked));
+      update->bind(5, static_cast<std::int64_t>(run.result->reminders_sent));
+      update->bind(6, static_cast<std::int64_t>(run.result->errors));
     } else {
       for (int index = 3; index <= 6; ++index) {
-        update.bind(index);
+        update->bind(index);
       }
     }
-    update.bind(7, run.error_message);
-    update.bind(8, static_cast<std::int64_t>(run.seq));
-    update.exec();
+    update->bind(7, run.error_message);
+    update->bind(8, static_cast<std::int64_t>(run.seq));
+    update->exec();
   });
 }
 
-Result<std::optional<Run>> SqliteJobStore::find_run_where(const char* condition,
+Result<std::optional<Run>> SqliteJobStore::find_run_where(const std::string& sql,
                                                           std::int64_t value) {
   std::optional<Run> run;
   auto ran = guarded([&] {
-    SQLite::Statement query(db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE " +
-                                     condition);
-    query.bind(1, static_cast<std::int64_t>(value));
-    if (query.executeStep()) {
-      run = run_from_row(query);
+    auto query = statements_->use(sql);
+    query->bind(1, static_cast<std::int64_t>(value));
+    if (query->executeStep()) {
+      run = run_from_row(*query);
     }
   });
   if (!ran) {
@@ -125,15 +141,15 @@ Result<std::optional<Run>> SqliteJobStore::find_run_where(const char* condition,
 }
 
 Result<std::optional<Run>> SqliteJobStore::find_run(std::int64_t run_seq) {
-  return find_run_where("seq = ?", run_seq);
+  return find_run_where(kRunBySeq, run_seq);
 }
 
 Result<std::optional<Run>> SqliteJobStore::running_run(std::int64_t job_seq) {
-  return find_run_where("job_seq = ? AND status = 'running'", job_seq);
+  return find_run_where(kRunningRun, job_seq);
 }
 
 Result<std::optional<Run>> SqliteJobStore::last_run(std::int64_t job_seq) {
-  return find_run_where("job_seq = ? ORDER BY seq DESC LIMIT 1", job_seq);
+  return find_run_where(kLastRun, job_seq);
 }
 
 Result<std::map<std::int64_t, Run>> SqliteJobStore::last_runs(
@@ -142,22 +158,21 @@ Result<std::map<std::int64_t, Run>> SqliteJobStore::last_runs(
   if (job_seqs.empty()) {
     return latest;
   }
-  std::string placeholders;
+  // The seqs go in as one JSON array, so the SQL is the same for any number of jobs (one
+  // cached statement) and no IN list needs a temporary table.
+  std::string seqs = "[";
   for (std::size_t i = 0; i < job_seqs.size(); ++i) {
-    placeholders += i == 0 ? "?" : ", ?";
-  }
-  auto ran = guarded([&] {
-    // A correlated max() is one seek on runs_by_job (job_seq, seq) per job, however many
-    // runs a job has.
-    SQLite::Statement query(db_, std::string("SELECT ") + kRunColumns +
-                                     " FROM runs WHERE seq IN (SELECT (SELECT max(seq) FROM runs"
-                                     " WHERE runs.job_seq = jobs.seq) FROM jobs WHERE seq IN (" +
-                                     placeholders + "))");
-    for (std::size_t i = 0; i < job_seqs.size(); ++i) {
-      query.bind(static_cast<int>(i + 1), static_cast<std::int64_t>(job_seqs[i]));
+    if (i > 0) {
+      seqs += ',';
     }
-    while (query.executeStep()) {
-      Run run = run_from_row(query);
+    seqs += std::to_string(job_seqs[i]);
+  }
+  seqs += ']';
+  auto ran = guarded([&] {
+    auto query = statements_->use(kLastRunsSql);
+    query->bind(1, seqs);
+    while (query->executeStep()) {
+      Run run = run_from_row(*query);
       latest.emplace(run.job_seq, std::move(run));
     }
   });
@@ -170,12 +185,11 @@ Result<std::map<std::int64_t, Run>> SqliteJobStore::last_runs(
 Result<bool> SqliteJobStore::has_run_for_slot(std::int64_t job_seq, Seconds slot) {
   bool found = false;
   auto ran = guarded([&] {
-    SQLite::Statement query(db_,
-                            "SELECT 1 FROM runs WHERE job_seq = ? AND scheduled_for = ? AND "
-                            "dry_run = 0");
-    query.bind(1, static_cast<std::int64_t>(job_seq));
-    query.bind(2, static_cast<std::int64_t>(from_seconds(slot)));
-    found = query.executeStep();
+    auto query = statements_->use(
+        "SELECT 1 FROM runs WHERE job_seq = ? AND scheduled_for = ? AND dry_run = 0");
+    query->bind(1, static_cast<std::int64_t>(job_seq));
+    query->bind(2, static_cast<std::int64_t>(from_seconds(slot)));
+    found = query->executeStep();
   });
   if (!ran) {
     return fail(ran.error());
@@ -186,26 +200,26 @@ Result<bool> SqliteJobStore::has_run_for_slot(std::int64_t job_seq, Seconds slot
 Result<Page<Run>> SqliteJobStore::list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                                             PageRequest page) {
   Page<Run> result{{}, page.page, page.limit, 0};
-  std::string condition = status ? " WHERE job_seq = ? AND status = ?" : " WHERE job_seq = ?";
-  auto bind_filter = [&](SQLite::Statement& statement) {
-    statement.bind(1, static_cast<std::int64_t>(job_seq));
-    if (status) {
-      statement.bind(2, to_string(*status));
-    }
-  };
   auto ran = guarded([&] {
-    SQLite::Statement count(db_, "SELECT count(*) FROM runs" + condition);
-    bind_filter(count);
-    count.executeStep();
-    result.total = count.getColumn(0).getInt64();
-    SQLite::Statement query(db_, std::string("SELECT ") + kRunColumns + " FROM runs" + condition +
-                                     " ORDER BY seq DESC LIMIT ? OFFSET ?");
-    bind_filter(query);
-    int next = status ? 3 : 2;
-    query.bind(next, page.limit);
-    query.bind(next + 1, offset_of(page));
-    while (query.executeStep()) {
-      result.items.push_back(run_from_row(query));
+    {
+      auto count = statements_->use(status ? "SELECT count(*) FROM runs WHERE job_seq = ? AND status = ?"
+                                           : "SELECT count(*) FROM runs WHERE job_seq = ?");
+      count->bind(1, static_cast<std::int64_t>(job_seq));
+      if (status) {
+        count->bind(2, to_string(*status));
+      }
+      count->executeStep();
+      result.total = count->getColumn(0).getInt64();
+    }
+    auto query = statements_->use(status ? kRunsOfJobWithStatus : kRunsOfJob);
+    query->bind(1, static_cast<std::int64_t>(job_seq));
+    query->bind(2, page.limit);
+    query->bind(3, offset_of(page));
+    if (status) {
+      query->bind(4, to_string(*status));
+    }
+    while (query->executeStep()) {
+      result.items.push_back(run_from_row(*query));
     }
   });
   if (!ran) {

@@ -1,0 +1,170 @@
+// The job store's hot reads stay cheap: the list's last runs take one seek per job with no
+// temporary table, the page walks jobs in order, and repeated reads prepare nothing new and
+// leave no statement or transaction open.
+
+#include "store/job_store.hpp"
+
+#include "unit/service_fixture.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+namespace certcron::store {
+namespace {
+
+using testing::at;
+
+// The opcodes of `sql`'s program and its query plan, one detail per line.
+struct Plan {
+  std::vector<std::string> opcodes;
+  std::string details;
+};
+
+Plan plan_of(SQLite::Database& db, const std::string& sql) {
+  Plan plan;
+  SQLite::Statement program(db, "EXPLAIN " + sql);
+  while (program.executeStep()) {
+    plan.opcodes.push_back(program.getColumn(1).getString());
+  }
+  SQLite::Statement query_plan(db, "EXPLAIN QUERY PLAN " + sql);
+  while (query_plan.executeStep()) {
+    plan.details += query_plan.getColumn(3).getString() + "\n";
+  }
+  return plan;
+}
+
+bool has_opcode(const Plan& plan, const std::string& name) {
+  for (const auto& opcode : plan.opcodes) {
+    if (opcode == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool mentions(const Plan& plan, const std::string& text) {
+  return plan.details.find(text) != std::string::npos;
+}
+
+void add_runs(SqliteJobStore& store, std::int64_t job_seq, int count) {
+  for (int i = 0; i < count; ++i) {
+    Run run;
+    run.job_seq = job_seq;
+    run.started_at = at("2026-03-25T01:00:00Z");
+    run.status = RunStatus::success;
+    REQUIRE(store.insert_run(run));
+  }
+}
+
+struct Steps {
+  int vm = 0;
+  int full_scan = 0;
+  int sort = 0;
+  int auto_index = 0;
+  int rows = 0;
+};
+
+// Runs the last-runs query over `seqs` (a JSON array) and reads its statement counters.
+Steps last_runs_steps(SQLite::Database& db, const std::string& seqs) {
+  SQLite::Statement query(db, SqliteJobStore::kLastRunsSql);
+  query.bind(1, seqs);
+  Steps steps;
+  while (query.executeStep()) {
+    ++steps.rows;
+  }
+  sqlite3_stmt* handle = nullptr;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db.getHandle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db.getHandle(), s)) {
+    if (std::string(sqlite3_sql(s)) == SqliteJobStore::kLastRunsSql) {
+      handle = s;
+    }
+  }
+  REQUIRE(handle != nullptr);
+  steps.vm = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 0);
+  steps.full_scan = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+  steps.sort = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_SORT, 0);
+  steps.auto_index = sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_AUTOINDEX, 0);
+  return steps;
+}
+
+int statements_of(SQLite::Database& db, bool stepping_only) {
+  int count = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db.getHandle(), nullptr); s != nullptr;
+       s = sqlite3_next_stmt(db.getHandle(), s)) {
+    count += !stepping_only || sqlite3_stmt_busy(s) != 0 ? 1 : 0;
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_SUITE("store.plans") {
+  TEST_CASE("the list's last runs: one seek on runs_by_job per job, no temporary table, no scan") {
+    testing::ServiceFixture fx;
+    Plan plan = plan_of(*fx.db, SqliteJobStore::kLastRunsSql);
+    INFO(plan.details);
+    CHECK_FALSE(has_opcode(plan, "OpenEphemeral"));
+    CHECK(mentions(plan, "runs_by_job"));
+    CHECK_FALSE(mentions(plan, "TEMP B-TREE"));
+    CHECK_FALSE(mentions(plan, "SCAN r"));
+    CHECK_FALSE(mentions(plan, "SCAN runs"));
+  }
+
+  TEST_CASE("the list's last runs cost the same however many runs each job has") {
+    testing::ServiceFixture fx;
+    std::string seqs = "[";
+    std::vector<std::int64_t> jobs;
+    for (int i = 0; i < 5; ++i) {
+      jobs.push_back(fx.add_job("job" + std::to_string(i), "0 2 * * *").seq);
+      add_runs(*fx.jobs, jobs.back(), 1);
+      seqs += (i == 0 ? "" : ",") + std::to_string(jobs.back());
+    }
+    seqs += "]";
+    Steps few = last_runs_steps(*fx.db, seqs);
+    CHECK(few.rows == 5);
+    for (auto seq : jobs) {
+      add_runs(*fx.jobs, seq, 40);
+    }
+    Steps many = last_runs_steps(*fx.db, seqs);
+    CHECK(many.rows == 5);
+    CHECK(many.vm == few.vm);
+    CHECK(many.full_scan == 0);
+    CHECK(many.sort == 0);
+    CHECK(many.auto_index == 0);
+  }
+
+  TEST_CASE("a page of jobs, for every filter, walks jobs in order with no temporary b-tree") {
+    testing::ServiceFixture fx;
+    for (auto filter : {JobStatusFilter::any, JobStatusFilter::active, JobStatusFilter::disabled}) {
+      Plan plan = plan_of(*fx.db, SqliteJobStore::list_page_sql(filter));
+      INFO(plan.details);
+      CHECK_FALSE(has_opcode(plan, "OpenEphemeral"));
+      CHECK_FALSE(mentions(plan, "TEMP B-TREE"));
+    }
+  }
+
+  TEST_CASE("reading again prepares nothing new and leaves no statement running or transaction open") {
+    testing::ServiceFixture fx;
+    Job job = fx.add_job("nightly", "0 2 * * *");
+    add_runs(*fx.jobs, job.seq, 2);
+    JobService service(*fx.jobs, fx.clock, nullptr, {});
+    auto read_both = [&] {
+      REQUIRE(service.show("cron-001"));
+      REQUIRE(service.list(JobStatusFilter::any, PageRequest{1, 20}));
+    };
+    read_both();
+    const int prepared = statements_of(*fx.db, false);
+    read_both();
+    read_both();
+    CHECK(statements_of(*fx.db, false) == prepared);
+    CHECK(statements_of(*fx.db, true) == 0);
+    CHECK(sqlite3_get_autocommit(fx.db->getHandle()) != 0);
+  }
+}
+
+}  // namespace certcron::store
