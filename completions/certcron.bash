@@ -5,13 +5,14 @@
 # ids and names, read from `certcron list --json` of the database the command line names.
 
 _certcron_global_options='--db --config --json -q --quiet -v --verbose --version -h --help'
-_certcron_commands='list show create update delete execute runs import due check next crontab serve'
+_certcron_commands='list show create update delete sync execute runs import due check snooze unsnooze ping next crontab serve'
 
 # Options that take a value, whose value must not be read as the subcommand or the job.
 _certcron_takes_value() {
   case $1 in
     --db | --config | --status | --page | --limit | --name | --cron | --every | --tz | \
-      --grace | --description | --days | --job | --from | --count | --listen | --threads) return 0 ;;
+      --grace | --description | --days | --job | --from | --count | --listen | --threads | \
+      --minutes | --exit-code | --runtime | --message) return 0 ;;
   esac
   return 1
 }
@@ -23,7 +24,11 @@ _certcron_command_options() {
     create) echo '--name --cron --every --tz --grace --description --disabled' ;;
     update) echo '--name --cron --every --tz --grace --description --enable --disable' ;;
     delete) echo '-y --yes' ;;
+    sync) echo '--dry-run --keep-missing -y --yes' ;;
     execute) echo '--dry-run --scheduled' ;;
+    snooze) echo '--minutes' ;;
+    unsnooze) echo '' ;;
+    ping) echo '--exit-code --runtime --message' ;;
     runs) echo '--status --page --limit' ;;
     import) echo '' ;;
     due) echo '--days --job --tz' ;;
@@ -182,7 +187,7 @@ _certcron() {
       return 0
       ;;
     --page | --limit | --name | --cron | --every | --grace | --description | --days | \
-      --from | --count | --listen | --threads)
+      --from | --count | --listen | --threads | --minutes | --exit-code | --runtime | --message)
       return 0
       ;;
   esac
@@ -200,10 +205,14 @@ _certcron() {
     _certcron_reply "$(_certcron_command_options "$command") $_certcron_global_options" "$cur"
     return 0
   fi
+  if [[ $command == ping ]] && ((positional == 1)); then
+    _certcron_reply 'starting finished failed' "$cur"
+    return 0
+  fi
   ((positional > 0)) && return 0
   case $command in
-    show | update | delete | execute | runs) _certcron_reply "$(_certcron_jobs)" "$cur" lines ;;
-    import) _certcron_files "$cur" ;;
+    show | update | delete | execute | runs | snooze | unsnooze | ping) _certcron_reply "$(_certcron_jobs)" "$cur" lines ;;
+    import | sync) _certcron_files "$cur" ;;
     crontab) _certcron_reply 'show verify repair' "$cur" ;;
     next) [[ $cur == @* ]] && _certcron_reply '@yearly @annually @monthly @weekly @daily @midnight @hourly' "$cur" ;;
   esac

@@ -72,11 +72,15 @@ _certcron() {
         'create:create a job and install it into the crontab'
         'update:change a job; the crontab follows'
         'delete:delete a job, its runs and its crontab line'
+        'sync:make the jobs those of a file (TOML or the seed'\''s JSON)'
         'execute:run the expiry check now and record the run'
         'runs:run history of a job, newest first'
         'import:load mentors and certifications from a CSV file'
         'due:who would be reminded, and why, without sending'
         'check:monitoring pass: abandoned runs and late jobs'
+        'snooze:silence a job'\''s alerts for a number of minutes'
+        'unsnooze:lift a job'\''s snooze'
+        'ping:record a ping (starting, finished, failed) from a wrapper'
         'next:preview a schedule'
         'crontab:inspect the managed crontab block; detect and fix drift'
         'serve:serve the jobs and runs as a JSON REST API over HTTP'
@@ -109,8 +113,22 @@ _certcron() {
             '--description[new description]:description' \
             '(--disable)--enable[enable the job]' \
             '(--enable)--disable[disable the job]' && ret=0 ;;
+        snooze)
+          _arguments $globals $job '--minutes[how long to silence alerts, 1 to 144000]:minutes' && ret=0 ;;
+        unsnooze)
+          _arguments $globals $job && ret=0 ;;
+        ping)
+          _arguments $globals $job '2:kind:(starting finished failed)' \
+            '--exit-code[exit status, 0 to 255]:exit code' \
+            '--runtime[how long the run took, in seconds]:seconds' \
+            '--message[a message]:message' && ret=0 ;;
         delete)
           _arguments $globals $job '(-y --yes)'{-y,--yes}'[do not ask for confirmation]' && ret=0 ;;
+        sync)
+          _arguments $globals '1:jobs file:_files -g "*.(toml|json)(-.)"' \
+            '--dry-run[print the plan and change nothing]' \
+            '--keep-missing[keep jobs the file does not name]' \
+            '(-y --yes)'{-y,--yes}'[do not ask before deleting]' && ret=0 ;;
         execute)
           _arguments $globals $job '--dry-run[send nothing, write no ledger entry]' \
             '--scheduled[run only if a slot is due now]' && ret=0 ;;

@@ -6,10 +6,13 @@
 #include "delivery/factory.hpp"
 #include "store/database.hpp"
 #include "store/job_store.hpp"
+#include "store/ping_store.hpp"
 #include "store/reminder_store.hpp"
 #include "util/process_alive.hpp"
 
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <SQLiteCpp/Database.h>
 
@@ -40,6 +43,7 @@ struct App::Parts {
   std::unique_ptr<SQLite::Database> database;
   std::unique_ptr<store::SqliteJobStore> job_store;
   std::unique_ptr<store::SqliteReminderStore> reminder_store;
+  std::unique_ptr<store::SqlitePingStore> ping_store;
 };
 
 Result<Settings> load_settings(const SettingsFlags& flags) {
@@ -81,6 +85,8 @@ Result<std::unique_ptr<App>> App::open(const Settings& settings, const Clock& cl
   app->jobs_ = std::make_unique<JobService>(*app->store_, clock, app->crontab_sync_.get(), liveness);
   app->runs_ = std::make_unique<RunService>(*app->store_, *app->reminder_store_, clock, liveness);
   app->monitor_ = std::make_unique<MonitorService>(*app->store_, clock, liveness);
+  parts.ping_store = std::make_unique<store::SqlitePingStore>(*parts.database);
+  app->pings_ = std::make_unique<PingService>(*app->store_, *parts.ping_store, clock);
   return app;
 }
 
@@ -99,6 +105,14 @@ Result<JobDetails> App::create_job(const CreateJobRequest& request) {
     return fail(definition.error());
   }
   return jobs_->create(*definition);
+}
+
+Result<SyncOutcome> App::sync_jobs(std::span<const CreateJobRequest> entries,
+                                   const SyncOptions& options) {
+  const bool zone_needed = std::ranges::any_of(
+      entries, [](const CreateJobRequest& entry) { return !entry.server_timezone; });
+  SyncService service(*store_, clock_, crontab_sync_.get(), *jobs_);
+  return service.sync(entries, zone_needed ? default_timezone() : "", options);
 }
 
 Result<std::unique_ptr<reminders::Delivery>> App::reminder_delivery() const {

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/job_service.hpp"
 #include "core/monitor_service.hpp"
+#include "core/ping_service.hpp"
 #include "core/reminders/delivery.hpp"
 #include "core/reminders/reminder_store.hpp"
 #include "core/requests.hpp"
@@ -16,6 +17,7 @@
 #include "core/run_service.hpp"
 #include "core/settings.hpp"
 #include "core/store.hpp"
+#include "core/sync.hpp"
 
 #include <memory>
 #include <optional>
@@ -61,6 +63,7 @@ class App {
   JobService& jobs() { return *jobs_; }
   RunService& runs() { return *runs_; }
   MonitorService& monitor() { return *monitor_; }
+  PingService& pings() { return *pings_; }
 
   // The zone new jobs get when none is given: config default_timezone, else the host's.
   std::string default_timezone() const;
@@ -69,6 +72,10 @@ class App {
 
   // Create a job from what a face was given (defaults applied by the core's request rules).
   Result<JobDetails> create_job(const CreateJobRequest& request);
+  // Bulk sync of the jobs to `entries` (defaults applied by the core's request rules, as for
+  // create), in one transaction with the crontab.
+  Result<SyncOutcome> sync_jobs(std::span<const CreateJobRequest> entries,
+                                const SyncOptions& options);
   // The configured reminder delivery ([reminders.delivery]).
   Result<std::unique_ptr<reminders::Delivery>> reminder_delivery() const;
   // Run the check now with the configured delivery (claim, check, finish).
@@ -94,6 +101,7 @@ class App {
   std::unique_ptr<JobService> jobs_;
   std::unique_ptr<RunService> runs_;
   std::unique_ptr<MonitorService> monitor_;
+  std::unique_ptr<PingService> pings_;
 };
 
 }  // namespace certcron::app

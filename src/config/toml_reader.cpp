@@ -144,6 +144,19 @@ bool TableReader::integer(std::string_view key, int& out, int min, int max) {
   return value.has_value();
 }
 
+bool TableReader::boolean(std::string_view key, bool& out) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return false;
+  }
+  if (const auto* value = node->as_boolean()) {
+    out = value->get();
+    return true;
+  }
+  report_type(key, *node, "true or false");
+  return false;
+}
+
 bool TableReader::unique_integers(std::string_view key, std::vector<int>& out, int min, int max) {
   const toml::node* node = find(key);
   if (node == nullptr) {

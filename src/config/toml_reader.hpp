@@ -58,8 +58,12 @@ class TableReader {
   // with a '/' is resolved like a path.
   void program(std::string_view key, std::string& out);
   bool integer(std::string_view key, int& out, int min, int max);
+  bool boolean(std::string_view key, bool& out);
   // Values in [min, max], each at most once.
   bool unique_integers(std::string_view key, std::vector<int>& out, int min, int max);
+  // The node of `key` (known from now on), or nullptr when absent: for values the typed
+  // readers do not cover, such as arrays of tables.
+  const toml::node* node(std::string_view key) { return find(key); }
   // A reader for the sub-table `key`; nullopt when absent, or when not a table (then
   // reported).
   std::optional<TableReader> sub_table(std::string_view key);

@@ -280,6 +280,43 @@ Result<Job> JobService::remove(std::string_view id_or_name) {
   return removed;
 }
 
+Result<JobDetails> JobService::snooze(std::string_view id_or_name, int minutes) {
+  if (minutes < kMinSnoozeMinutes || minutes > kMaxSnoozeMinutes) {
+    return fail(Error::invalid("minutes", "The minutes must be between 1 and 144000."));
+  }
+  Job snoozed;
+  auto done = store_.in_transaction([&]() -> Result<void> {
+    auto job = find(id_or_name);
+    if (!job) {
+      return fail(job.error());
+    }
+    snoozed = *job;
+    snoozed.snooze = Snooze{clock_.now() + std::chrono::minutes(minutes), minutes};
+    return store_.set_snooze(job->seq, snoozed.snooze);
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return details(snoozed);
+}
+
+Result<JobDetails> JobService::unsnooze(std::string_view id_or_name) {
+  Job unsnoozed;
+  auto done = store_.in_transaction([&]() -> Result<void> {
+    auto job = find(id_or_name);
+    if (!job) {
+      return fail(job.error());
+    }
+    unsnoozed = *job;
+    unsnoozed.snooze.reset();
+    return store_.set_snooze(job->seq, std::nullopt);
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return details(unsnoozed);
+}
+
 Result<JobDetails> JobService::show(std::string_view id_or_name) {
   auto job = find(id_or_name);
   if (!job) {

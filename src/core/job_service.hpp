@@ -49,6 +49,8 @@ struct JobDetails {
 constexpr int kMinGraceMinutes = 1;
 constexpr int kMaxGraceMinutes = 10080;
 constexpr int kDefaultGraceMinutes = 5;
+constexpr int kMinSnoozeMinutes = 1;
+constexpr int kMaxSnoozeMinutes = 144000;
 
 // The job with this id or name; ErrorKind::not_found saying how to list jobs otherwise.
 Result<Job> require_job(JobStore& store, std::string_view id_or_name);
@@ -64,6 +66,10 @@ class JobService {
   Result<JobDetails> create(const JobDefinition& definition);
   Result<JobDetails> update(std::string_view id_or_name, const JobChanges& changes);
   Result<Job> remove(std::string_view id_or_name);
+  // Silences the job's alerts for `minutes` (1..144000) from now, replacing any snooze; the
+  // snooze ends by itself. Not a definition change: updated_at and the crontab stay.
+  Result<JobDetails> snooze(std::string_view id_or_name, int minutes);
+  Result<JobDetails> unsnooze(std::string_view id_or_name);
   Result<JobDetails> show(std::string_view id_or_name);
   Result<Page<JobDetails>> list(JobStatusFilter filter, PageRequest page);
   Result<Job> find(std::string_view id_or_name);

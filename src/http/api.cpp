@@ -40,7 +40,9 @@ const RouteTable& routes() {
   static const RouteTable table = [] {
     RouteTable built;
     add_job_routes(built);
+    add_sync_routes(built);
     add_service_routes(built);
+    add_monitoring_routes(built);
     return built;
   }();
   return table;

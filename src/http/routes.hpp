@@ -29,6 +29,12 @@ using RouteTable = Router<RouteAction>;
 
 // The contract's seven routes (list, create, show, update, delete, execute, runs).
 void add_job_routes(RouteTable& table);
+// POST /sync: bulk sync of the jobs (the seed's {"cron_checks": [...]}).
+void add_sync_routes(RouteTable& table);
+// snooze, unsnooze and the ping history under the prefix, and the ping routes.
+void add_monitoring_routes(RouteTable& table);
+// /ping/:uuid in the Oh Dear and healthchecks.io dialects (no token: the uuid is the secret).
+void add_ping_routes(RouteTable& table);
 // /healthz and /openapi.json.
 void add_service_routes(RouteTable& table);
 

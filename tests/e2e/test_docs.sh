@@ -174,6 +174,13 @@ printf '[reminders]\nthreshold_days = [3]\n' >"$SCRATCH/misspelt.toml"
 run --config "$SCRATCH/misspelt.toml" next @daily --tz UTC --count 1
 expect_status 2 "a config key the page does not document is refused (the example checks can fail)"
 
+# --- samples: every sync file is one certcron accepts
+for sample in "$CERTCRON_SOURCE_DIR"/samples/*.sync.toml; do
+  run --db "$SCRATCH/samples.db" sync "$sample" --dry-run
+  expect_status 0 "certcron sync --dry-run accepts samples/$(basename "$sample")"
+done
+[ -n "$(compgen -G "$CERTCRON_SOURCE_DIR/samples/*.sync.toml")" ] && ok || not_ok "samples/ has a sync file"
+
 # --- packaging: the cron.d example is what certcron writes for that configuration
 daemon_zone=$(head -n1 /etc/timezone 2>/dev/null)
 if [ -z "$daemon_zone" ]; then

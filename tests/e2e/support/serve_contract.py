@@ -1035,7 +1035,9 @@ def scenario_static(args):
                         out[(path[len(prefix):], method)] = sorted(op["responses"])
         return out
     api, seed = ops(P), ops(SEED)
-    check("the seven routes are documented under " + P, len(api) == 7, str(sorted(api)))
+    seven = {("", "get"), ("", "post"), ("/{id}", "get"), ("/{id}", "put"), ("/{id}", "delete"),
+             ("/{id}/execute", "post"), ("/{id}/runs", "get")}
+    check("the contract's seven routes are documented under " + P, seven <= set(api), str(sorted(api)))
     check("the doubled seed path has the same operations and statuses", api == seed,
           f"{sorted(api.items())} vs {sorted(seed.items())}")
     ids = [op.get("operationId") for item in doc["paths"].values() for op in item.values()
