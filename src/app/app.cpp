@@ -141,7 +141,7 @@ Result<crontab::CrontabInstaller*> App::crontab() {
   return crontab_.get();
 }
 
-Result<crontab::VerifyReport> App::verify_crontab() {
+Result<App::CrontabAndJobs> App::crontab_and_jobs() {
   auto installer = crontab();
   if (!installer) {
     return fail(installer.error());
@@ -150,19 +150,23 @@ Result<crontab::VerifyReport> App::verify_crontab() {
   if (!jobs) {
     return fail(jobs.error());
   }
-  return (*installer)->verify(*jobs);
+  return CrontabAndJobs{*installer, std::move(*jobs)};
+}
+
+Result<crontab::VerifyReport> App::verify_crontab() {
+  auto both = crontab_and_jobs();
+  if (!both) {
+    return fail(both.error());
+  }
+  return both->installer->verify(both->jobs);
 }
 
 Result<crontab::InstallOutcome> App::repair_crontab() {
-  auto installer = crontab();
-  if (!installer) {
-    return fail(installer.error());
+  auto both = crontab_and_jobs();
+  if (!both) {
+    return fail(both.error());
   }
-  auto jobs = store_->all_jobs();
-  if (!jobs) {
-    return fail(jobs.error());
-  }
-  return (*installer)->install_with_outcome(*jobs);
+  return both->installer->install_with_outcome(both->jobs);
 }
 
 }  // namespace certcron::app

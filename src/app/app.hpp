@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace certcron::crontab {
 class CrontabInstaller;
@@ -89,6 +90,11 @@ class App {
 
  private:
   App(const Settings& settings, const Clock& clock);
+  struct CrontabAndJobs {
+    crontab::CrontabInstaller* installer;
+    std::vector<Job> jobs;
+  };
+  Result<CrontabAndJobs> crontab_and_jobs();
 
   struct Parts;
   Settings settings_;

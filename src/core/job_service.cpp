@@ -157,16 +157,18 @@ Result<JobDetails> JobService::details(const Job& job, std::optional<Run> last_r
   return details;
 }
 
-Result<void> JobService::install_crontab() {
-  if (crontab_ == nullptr) {
+Result<void> install_crontab_lines(JobStore& store, CrontabSync* crontab) {
+  if (crontab == nullptr) {
     return {};
   }
-  auto jobs = store_.all_jobs();
+  auto jobs = store.all_jobs();
   if (!jobs) {
     return fail(jobs.error());
   }
-  return crontab_->install(*jobs);
+  return crontab->install(*jobs);
 }
+
+Result<void> JobService::install_crontab() { return install_crontab_lines(store_, crontab_); }
 
 Result<JobDetails> JobService::create(const JobDefinition& definition) {
   if (auto valid = validate_definition(definition); !valid) {

@@ -52,6 +52,10 @@ constexpr int kDefaultGraceMinutes = 5;
 constexpr int kMinSnoozeMinutes = 1;
 constexpr int kMaxSnoozeMinutes = 144000;
 
+// Rewrites the crontab lines of every job from the store, inside the caller's transaction so
+// that a crontab failure rolls the change back; nothing when there is no crontab.
+Result<void> install_crontab_lines(JobStore& store, CrontabSync* crontab);
+
 // The job with this id or name; ErrorKind::not_found saying how to list jobs otherwise.
 Result<Job> require_job(JobStore& store, std::string_view id_or_name);
 

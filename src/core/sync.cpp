@@ -176,14 +176,7 @@ Result<void> SyncService::apply(SyncPlan& plan) {
       step.job = *inserted;
     }
   }
-  if (crontab_ == nullptr) {
-    return {};
-  }
-  auto jobs = store_.all_jobs();
-  if (!jobs) {
-    return fail(jobs.error());
-  }
-  return crontab_->install(*jobs);
+  return install_crontab_lines(store_, crontab_);
 }
 
 Result<std::vector<JobDetails>> SyncService::all_details() {

@@ -29,14 +29,15 @@ Result<Json> parse_object(std::string_view body, bool empty_is_object) {
 // A misspelt field ("enabeld") silently ignored would create something other than what was
 // asked; every field a body may carry is named here.
 Result<void> reject_unknown_fields(const Json& object, std::initializer_list<std::string_view> known) {
+  std::string names;
+  for (std::string_view name : known) {
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
   FieldErrors errors;
   for (const auto& item : object.items()) {
     if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
-      std::string names;
-      for (std::string_view name : known) {
-        names += (names.empty() ? "" : ", ") + std::string(name);
-      }
-      errors[item.key()].push_back("Unknown field; the fields are " + names + ".");
+      errors[item.key()].push_back(names.empty() ? "Unknown field; this request takes no fields."
+                                                 : "Unknown field; the fields are " + names + ".");
     }
   }
   if (!errors.empty()) {
@@ -206,6 +207,32 @@ Result<bool> parse_execute_body(std::string_view body) {
     return fail(read.error());
   }
   return dry_run.value_or(false);
+}
+
+Result<int> parse_snooze_body(std::string_view body) {
+  auto object = parse_object(body, false);
+  if (!object) {
+    return fail(object.error());
+  }
+  if (auto known = reject_unknown_fields(*object, {"minutes"}); !known) {
+    return fail(known.error());
+  }
+  std::optional<int> minutes;
+  if (auto read = read_int(*object, "minutes", minutes); !read) {
+    return fail(read.error());
+  }
+  if (!minutes) {
+    return fail(Error::invalid("minutes", "The minutes field is required."));
+  }
+  return *minutes;
+}
+
+Result<void> parse_empty_body(std::string_view body) {
+  auto object = parse_object(body, true);
+  if (!object) {
+    return fail(object.error());
+  }
+  return reject_unknown_fields(*object, {});
 }
 
 namespace {

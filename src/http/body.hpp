@@ -17,6 +17,11 @@ Result<JobChanges> parse_update_body(std::string_view body);
 // {"dry_run": bool}; an empty body means {}.
 Result<bool> parse_execute_body(std::string_view body);
 
+// {"minutes": N} for snooze; the core checks the range.
+Result<int> parse_snooze_body(std::string_view body);
+// A request that takes no field (unsnooze): an empty body or {}.
+Result<void> parse_empty_body(std::string_view body);
+
 // ?page=&limit= (defaults 1 and 20); a value that is not a whole number is a validation error
 // on that field.
 Result<PageRequest> parse_page_query(std::optional<std::string_view> page,
