@@ -35,6 +35,24 @@ Result<JobDefinition> definition_from(const CreateJobRequest& request,
   return definition;
 }
 
+Result<void> check_update_type(std::optional<ScheduleType> type, bool has_cron_expression,
+                               bool has_frequency) {
+  if (type == ScheduleType::simple && has_cron_expression) {
+    return fail(Error::invalid(
+        "type", "A simple job takes a frequency_in_minutes, not a cron_expression."));
+  }
+  if (type == ScheduleType::cron && has_frequency) {
+    return fail(Error::invalid(
+        "type", "A cron job takes a cron_expression, not a frequency_in_minutes."));
+  }
+  if (type && !has_cron_expression && !has_frequency) {
+    return fail(Error::invalid(
+        *type == ScheduleType::cron ? "cron_expression" : "frequency_in_minutes",
+        "Changing the type needs the new schedule."));
+  }
+  return {};
+}
+
 Result<JobStatusFilter> parse_status_filter(std::string_view text) {
   if (text.empty()) {
     return JobStatusFilter::any;

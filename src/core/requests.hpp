@@ -32,6 +32,11 @@ struct CreateJobRequest {
 Result<JobDefinition> definition_from(const CreateJobRequest& request,
                                       std::string_view default_zone);
 
+// An update that names a type must carry that type's schedule and not the other's (the CLI
+// says the type through --cron or --every, so only the API names it).
+Result<void> check_update_type(std::optional<ScheduleType> type, bool has_cron_expression,
+                               bool has_frequency);
+
 // "" (any), "active" or "disabled".
 Result<JobStatusFilter> parse_status_filter(std::string_view text);
 // "" (any) or a run status.

@@ -36,6 +36,17 @@ std::string_view canonical_path(std::string_view path) {
   return path;
 }
 
+// Whether the path is under /api as the router reads it: empty segments do not count, so
+// "//api/..." reaches the same routes as "/api/..." and must meet the same token.
+bool under_api(std::string_view path) {
+  const std::size_t start = path.find_first_not_of('/');
+  if (start == std::string_view::npos) {
+    return false;
+  }
+  const std::string_view first = path.substr(start, path.find('/', start) - start);
+  return first == "api";
+}
+
 const RouteTable& routes() {
   static const RouteTable table = [] {
     RouteTable built;
@@ -78,7 +89,7 @@ class ApiHandler final : public Handler {
     // Routed on the path as sent, so that an encoded '/' in a job name stays in its segment.
     const std::string_view target = request.target;
     const std::string_view path = canonical_path(target.substr(0, target.find('?')));
-    if (path.starts_with("/api") && !context_.token.empty() &&
+    if (under_api(path) && !context_.token.empty() &&
         !bearer_matches(request.header("authorization").value_or(""), context_.token)) {
       Response denied = message_response(401, "Unauthenticated.");
       denied.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -154,6 +154,12 @@ TEST_CASE("http.api: with a token every /api route needs it; /healthz and /opena
   CHECK(header_of(missing, "WWW-Authenticate") == "Bearer");
   CHECK(api.call("GET", kJobs, "", {{"authorization", "Bearer wrong"}}).status == 401);
   CHECK(api.call("GET", kJobs, "", {{"authorization", "Bearer s3cret-token"}}).status == 200);
+  // Empty segments do not open another way in, nor does a write route.
+  CHECK(api.call("GET", "//api/v1/certification-cron").status == 401);
+  CHECK(api.call("GET", "/api//v1/certification-cron/").status == 401);
+  CHECK(api.call("POST", "//api/v1/certification-cron", kNightly).status == 401);
+  CHECK(api.call("DELETE", "/api/v1/certification-cron/cron-001").status == 401);
+  CHECK(api.call("GET", std::string(kJobs) + "/cron-001", "", {{"authorization", "Bearer s3cret-token"}}).status == 404);
   CHECK(api.call("GET", "/healthz").status == 200);
   Response document = api.call("GET", "/openapi.json");
   CHECK(document.status == 200);

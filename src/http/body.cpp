@@ -180,16 +180,10 @@ Result<JobChanges> parse_update_body(std::string_view body) {
   if (!type) {
     return fail(type.error());
   }
-  // A type that contradicts the schedule field given is a mistake worth naming.
-  if (*type == ScheduleType::simple && changes.cron_expression) {
-    return fail(Error::invalid("type", "A simple job takes a frequency_in_minutes, not a cron_expression."));
-  }
-  if (*type == ScheduleType::cron && changes.frequency_in_minutes) {
-    return fail(Error::invalid("type", "A cron job takes a cron_expression, not a frequency_in_minutes."));
-  }
-  if (*type && !changes.cron_expression && !changes.frequency_in_minutes) {
-    return fail(Error::invalid(*type == ScheduleType::cron ? "cron_expression" : "frequency_in_minutes",
-                               "Changing the type needs the new schedule."));
+  if (auto agrees = check_update_type(*type, changes.cron_expression.has_value(),
+                                      changes.frequency_in_minutes.has_value());
+      !agrees) {
+    return fail(agrees.error());
   }
   return changes;
 }

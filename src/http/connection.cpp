@@ -160,7 +160,7 @@ void Connection::answer_error(beast::error_code ec) {
   const auto& partial = parser_->get();
   if (!partial.method_string().empty()) {
     log_method_ = std::string(partial.method_string());
-    log_path_ = std::string(partial.target().substr(0, partial.target().find('?')));
+    log_path_ = path_for_log(std::string_view(partial.target().data(), partial.target().size()));
   }
   if (ec == bhttp::error::header_limit) {
     respond(Response::json(431, json_message("Request header fields too large.")), false);
@@ -199,7 +199,7 @@ void Connection::on_request(beast::error_code ec) {
   const unsigned version = message.version();
   Request request = make_request();
   log_method_ = request.method;
-  log_path_ = request.target.substr(0, request.target.find('?'));
+  log_path_ = path_for_log(request.target);
   if (!parse_target(request.target, request.path, request.query)) {
     respond(Response::json(400, json_message("The request target is not a valid path.")),
             keep_alive, head, version);

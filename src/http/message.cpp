@@ -101,6 +101,18 @@ Response Response::text(int status, std::string body) {
   return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, std::move(body)};
 }
 
+std::string path_for_log(std::string_view target) {
+  std::string path(target.substr(0, target.find('?')));
+  constexpr std::string_view ping = "/ping/";
+  const std::size_t at = path.find(ping);
+  if (at == 0 || (at != std::string::npos && path.find_first_not_of('/') == at + 1)) {
+    const std::size_t start = at + ping.size();
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    path.replace(start, end - start, "...");
+  }
+  return path;
+}
+
 bool parse_target(std::string_view target, std::string& path, Fields& query) {
   path.clear();
   query.clear();

@@ -52,6 +52,10 @@ using HandlerFactory = std::function<std::unique_ptr<Handler>()>;
 // space. False on a bad escape.
 bool percent_decode(std::string_view in, bool plus_is_space, std::string& out);
 
+// The target as a log line may show it: without the query (it may carry tokens) and with the
+// uuid of a ping URL ("/ping/UUID/...") hidden, since that uuid is the job's ping secret.
+std::string path_for_log(std::string_view target);
+
 // Splits "/a%20b?x=1&y=%C3%A9" into its decoded path and query. False when the target is not
 // an origin-form path or carries a bad percent escape.
 bool parse_target(std::string_view target, std::string& path, Fields& query);

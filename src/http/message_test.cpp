@@ -7,7 +7,14 @@
 using namespace certcron::http;
 
 TEST_SUITE("http.message") {
-  TEST_CASE("parse_target splits and decodes the path and the query in order") {
+  TEST_CASE("http.message: a logged path has no query and hides a ping URL's uuid") {
+  CHECK(path_for_log("/api/v1/certification-cron?page=2&token=x") == "/api/v1/certification-cron");
+  CHECK(path_for_log("/ping/0d210b09-aaaa/finished?rid=7") == "/ping/.../finished");
+  CHECK(path_for_log("//ping/0d210b09") == "//ping/...");
+  CHECK(path_for_log("/api/v1/certification-cron/ping/x") == "/api/v1/certification-cron/ping/x");
+}
+
+TEST_CASE("parse_target splits and decodes the path and the query in order") {
     std::string path;
     Fields query;
     REQUIRE(parse_target("/a%20b/c?x=1&name=J%C3%A9r%C3%B4me&x=2", path, query));

@@ -1,7 +1,9 @@
 #include "http/body.hpp"
 #include "http/routes.hpp"
 
+#include <chrono>
 #include <exception>
+#include <thread>
 
 namespace certcron::http {
 namespace {
@@ -84,9 +86,22 @@ Response runs(RouteCall& call) {
                                                listed->total));
 }
 
+// Finishes a claimed run as failed. The database may be busy just then, and a run left
+// `running` under the server's own pid would look alive until the server stops: so a few
+// tries, a little apart, before giving up.
+void abort_run(app::App& app, const Run& run, const std::string& why) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (app.runs().abort(run, why)) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200) * (attempt + 1));
+  }
+}
+
 // The run continues on a thread of its own with its own connection; whatever happens there,
-// the run is finished (as failed when the check could not complete), never left running.
-void complete_in_background(RouteCall& call, Run run, std::unique_ptr<app::App> worker,
+// the run is finished (as failed when the check could not complete). False when no thread
+// could be started: the run is then aborted at once.
+bool complete_in_background(RouteCall& call, Run run, std::unique_ptr<app::App> worker,
                             std::unique_ptr<reminders::Delivery> delivery) {
   // std::function needs a copyable callable: the task's parts travel as shared pointers.
   auto work = [run, worker = std::shared_ptr<app::App>(std::move(worker)),
@@ -103,11 +118,13 @@ void complete_in_background(RouteCall& call, Run run, std::unique_ptr<app::App> 
     } catch (...) {
       why = "the run stopped on an unknown internal error";
     }
-    (void)worker->runs().abort(run, why);
+    abort_run(*worker, run, why);
   };
   if (!call.context.runs->spawn(std::move(work))) {
-    (void)call.app.runs().abort(run, "no thread could be started for the run");
+    abort_run(call.app, run, "no thread could be started for the run");
+    return false;
   }
+  return true;
 }
 
 Response execute(RouteCall& call) {
@@ -134,7 +151,10 @@ Response execute(RouteCall& call) {
     return message_response(409, claimed->skipped);
   }
   const Run run = *claimed->run;
-  complete_in_background(call, run, std::move(*worker), std::move(*delivery));
+  if (!complete_in_background(call, run, std::move(*worker), std::move(*delivery))) {
+    return message_response(503, "The run could not be started (no thread available); it was "
+                                 "recorded as failed. Try again later.");
+  }
   Response response = json_response(202, json::execute_accepted_to_json(run));
   response.headers.emplace_back("Location", job_path(run.job_id()) + "/runs");
   return response;

@@ -8,7 +8,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 namespace certcron::http {
@@ -125,10 +128,18 @@ Result<void> serve(const Settings& settings, const Clock& clock, const ServeRequ
   log("certcron: listening on http://" + display(*address) +
       (token->empty() ? " (no token: /api routes are open)" : " (bearer token required)"));
   auto served = server.run(true);
-  if (!runs->wait(request.shutdown_timeout)) {
+  // Requests and runs share one deadline, counted from the signal.
+  const auto spent = std::chrono::steady_clock::now() - server.stop_began();
+  const auto left = std::max(std::chrono::steady_clock::duration::zero(),
+                             std::chrono::steady_clock::duration(request.shutdown_timeout) - spent);
+  if (!runs->wait(std::chrono::duration_cast<std::chrono::milliseconds>(left))) {
     log("certcron: " + std::to_string(runs->running()) +
-        " run(s) still going at exit; they will be marked abandoned when next seen");
-    (void)runs.release();  // their threads still hold it; the process is about to end
+        " run(s) still going at the shutdown deadline; they will be marked abandoned when next "
+        "seen");
+    // Their threads still use this process's clock, stdio and SQLite: returning would run
+    // destructors under them, so the process ends here.
+    std::fflush(nullptr);
+    std::_Exit(0);
   }
   return served;
 }

@@ -33,6 +33,7 @@ struct Server::Impl {
   int running_workers = 0;  // control thread only
   std::atomic<bool> stop_requested{false};
   bool stopping = false;  // control thread only
+  std::chrono::steady_clock::time_point stop_began{};  // set once stopping; read after run()
   bool has_run = false;
   std::uint16_t bound_port = 0;
   std::mutex startup_mutex;
@@ -214,6 +215,7 @@ void Server::Impl::begin_stop() {
     return;
   }
   stopping = true;
+  stop_began = std::chrono::steady_clock::now();
   shared.stopping = true;
   beast::error_code ignored;
   acceptor.close(ignored);
@@ -259,6 +261,10 @@ Result<void> Server::listen() {
 
 std::uint16_t Server::port() const {
   return impl_->bound_port;
+}
+
+std::chrono::steady_clock::time_point Server::stop_began() const {
+  return impl_->stop_began;
 }
 
 Result<void> Server::run(bool handle_signals) {

@@ -47,6 +47,9 @@ class Server {
   Result<void> run(bool handle_signals);
   // Thread-safe; may be called from a handler or another thread.
   void stop();
+  // When the stop began (after run() returned), so that work outliving the server shares
+  // one shutdown deadline with it.
+  std::chrono::steady_clock::time_point stop_began() const;
 
  private:
   struct Impl;

@@ -1,6 +1,5 @@
 #include "util/task_group.hpp"
 
-#include <system_error>
 #include <thread>
 
 namespace certcron::util {
@@ -25,7 +24,7 @@ bool TaskGroup::spawn(std::function<void()> work) {
       --running_;
       ended_.notify_all();
     }).detach();
-  } catch (const std::system_error&) {
+  } catch (...) {  // std::system_error, or std::bad_alloc copying the work
     std::lock_guard lock(mutex_);
     --running_;
     return false;

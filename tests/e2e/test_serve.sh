@@ -247,6 +247,15 @@ expect_eq "$stop_status" "0" "the server on 0.0.0.0 stops on SIGTERM with exit 0
 start_server open_token CERTCRON_TOKEN="$token" --db "$SCRATCH/open.db" serve --listen 0.0.0.0:0
 started_or_stop "serve --listen 0.0.0.0:0 with a token starts without --allow-unauthenticated"
 contract ping --port "$port" --label "0.0.0.0 with a token"
+# status_of PATH: the status of an unauthenticated GET.
+status_of() {
+  python3 -c 'import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+c.request("GET", sys.argv[2])
+print(c.getresponse().status)' "$port" "$1"
+}
+expect_eq "$(status_of /api/v1/certification-cron)" 401 "on 0.0.0.0 with a token, /api without it is 401"
+expect_eq "$(status_of //api/v1/certification-cron)" 401 "an empty segment (//api) does not get past the token"
 stop_server "$server_pid" TERM
 expect_eq "$stop_status" "0" "the server on 0.0.0.0 with a token stops on SIGTERM with exit 0"
 
