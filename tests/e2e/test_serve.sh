@@ -144,15 +144,17 @@ contract execute --port "$main_port" --job nightly_expiry_check --capture "$capt
 contract limits --port "$main_port"
 contract slow --port "$main_port"
 
-# --- the CLI and the API write the same database for 5 s: the CLI the description, the API
-# the grace time of one job (and creates and deletes others)
+# --- the CLI and the API write the same database for 8 s: the CLI the description, the API
+# the grace time of one job (and creates and deletes others). A CLI update may wait its turn
+# for the write lock behind the API's writes (slowly so under sanitizers), so the check asks
+# for at least two of them inside the window, not for a rate.
 run --db "$db" --config "$cfg" create --name shared_job --cron '0 2 * * *' --tz UTC
 expect_status 0 "create the job both will write"
-"$py_real" "$support/serve_contract.py" writers --doc "$doc" --port "$main_port" --job shared_job --seconds 5 \
+"$py_real" "$support/serve_contract.py" writers --doc "$doc" --port "$main_port" --job shared_job --seconds 8 \
   --out "$SCRATCH/last_grace" >"$SCRATCH/writers.log" 2>&1 &
 writers_pid=$!
 cli_runs=0 cli_errors=0 last_description=""
-deadline=$(($(date +%s) + 5))
+deadline=$(($(date +%s) + 8))
 while [ "$(date +%s)" -lt "$deadline" ] && [ "$cli_runs" -lt 200 ]; do
   cli_runs=$((cli_runs + 1))
   if "$CERTCRON_BIN" --db "$db" --config "$cfg" update shared_job --description "cli-$cli_runs" \
@@ -165,7 +167,7 @@ done
 wait "$writers_pid" && rc=0 || rc=$?
 contract_log "$SCRATCH/writers.log" "$rc"
 status=$cli_errors out="" err=$(head -c 2000 "$SCRATCH/cli_writer.err")
-if [ "$cli_errors" -eq 0 ] && [ "$cli_runs" -gt 3 ]; then ok; else
+if [ "$cli_errors" -eq 0 ] && [ "$cli_runs" -ge 2 ]; then ok; else
   not_ok "$cli_runs CLI updates while the API writes: every one exits 0 (status = how many did not)"
 fi
 contract final --port "$main_port" --job shared_job --description "$last_description" \
