@@ -77,17 +77,21 @@ TEST_SUITE("core.concurrent_writes") {
     CHECK(after.latest_ping_at == fx.clock.now());
   }
 
-  TEST_CASE("the monitoring pass marks a late job without undoing a change made during the pass") {
-    testing::ServiceFixture fx;
-    fx.clock.set(at("2026-03-25T01:00:00Z"));
-    Job job = fx.add_job("nightly", "0 2 * * *", 5);
-    // A manual run still running since before the slot: its liveness is asked mid-pass,
-    // after the pass read the jobs and before it marks the job late.
+  // A manual run of `job` started at 01:30, before its 02:00 slot, and still running: the pass
+  // asks its liveness after reading the jobs and before marking the job late.
+  void insert_run_started_before_slot(testing::ServiceFixture& fx, const Job& job) {
     Run running;
     running.job_seq = job.seq;
     running.started_at = at("2026-03-25T01:30:00Z");
     running.pid = 4242;
     REQUIRE(fx.jobs->insert_run(running));
+  }
+
+  TEST_CASE("the monitoring pass marks a late job without undoing a change made during the pass") {
+    testing::ServiceFixture fx;
+    fx.clock.set(at("2026-03-25T01:00:00Z"));
+    Job job = fx.add_job("nightly", "0 2 * * *", 5);
+    insert_run_started_before_slot(fx, job);
     testing::Connection b = fx.connect();
     fx.clock.set(at("2026-03-25T02:10:00Z"));
     bool changed = false;
@@ -109,11 +113,7 @@ TEST_SUITE("core.concurrent_writes") {
     testing::ServiceFixture fx;
     fx.clock.set(at("2026-03-25T01:00:00Z"));
     Job job = fx.add_job("nightly", "0 2 * * *", 5);
-    Run running;
-    running.job_seq = job.seq;
-    running.started_at = at("2026-03-25T01:30:00Z");
-    running.pid = 4242;
-    REQUIRE(fx.jobs->insert_run(running));
+    insert_run_started_before_slot(fx, job);
     testing::Connection b = fx.connect();
     fx.clock.set(at("2026-03-25T02:10:00Z"));
     // The job's own wrapper reports it started, after the pass read the job as never pinged.
