@@ -4,6 +4,8 @@
 #include "core/schedule/schedule.hpp"
 #include "crontab/installer.hpp"
 #include "delivery/factory.hpp"
+#include "delivery/curl_library.hpp"
+#include "delivery/http_client.hpp"
 #include "store/database.hpp"
 #include "store/job_store.hpp"
 #include "store/ping_store.hpp"
@@ -126,6 +128,76 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
     return fail(delivery.error());
   }
   return runs_->execute(request, **delivery, settings_.reminders, hooks);
+}
+
+Result<std::unique_ptr<reminders::Delivery>> App::alert_delivery() const {
+  return delivery::make_delivery(settings_.alerts.delivery, settings_.state_dir, "alerts");
+}
+
+AlertSettings App::alert_settings() const {
+  AlertSettings alert;
+  alert.from = settings_.reminders.from.empty() ? reminders::default_sender()
+                                                : settings_.reminders.from;
+  alert.to = settings_.alerts.to;
+  alert.format = settings_.alerts.format;
+  alert.base_url = ping_base_url();
+  return alert;
+}
+
+Result<CheckOutcome> App::check(const reminders::CheckOptions& hooks) {
+  CheckOutcome outcome;
+  auto report = monitor_->check();
+  if (!report) {
+    return fail(report.error());
+  }
+  outcome.monitor = std::move(*report);
+  // Catch-up: once per missed slot however many were missed (only the latest is late), and
+  // the miss was recorded above before the run.
+  for (const LateJob& late : outcome.monitor.late) {
+    if (!late.job.definition.catch_up) {
+      continue;
+    }
+    ExecuteRequest request;
+    request.job = late.job.id();
+    request.trigger = RunTrigger::catch_up;
+    request.catch_up_slot = late.slot;
+    auto ran = execute(request, hooks);
+    if (!ran) {
+      outcome.warnings.push_back("catch-up of " + late.job.id() + " not run: " +
+                                 describe(ran.error()));
+    } else if (ran->run) {
+      outcome.caught_up.push_back(*ran->run);
+    } else {
+      outcome.warnings.push_back("catch-up of " + late.job.id() + " not run: " + ran->skipped);
+    }
+  }
+  auto delivery = alert_delivery();
+  if (!delivery) {
+    outcome.alerts_failed = true;
+    outcome.warnings.push_back("alerts not delivered: " + describe(delivery.error()));
+  } else {
+    AlertService alerts(*store_, clock_, alert_settings());
+    auto delivered = alerts.deliver(**delivery);
+    if (!delivered) {
+      return fail(delivered.error());
+    }
+    outcome.alerts = std::move(*delivered);
+    outcome.alerts_failed = !outcome.alerts.failed.empty();
+  }
+  // Last, and only for a pass that got this far, so that a host whose check cannot run is
+  // noticed by the service at the other end.
+  if (!settings_.monitoring.heartbeat_url.empty()) {
+    delivery::HttpCall call;
+    call.what = "heartbeat";
+    call.url = settings_.monitoring.heartbeat_url;
+    call.timeout = std::chrono::seconds{settings_.monitoring.heartbeat_timeout_seconds};
+    auto sent = delivery::send_http(call, delivery::kCurlLibrary);
+    outcome.heartbeat_sent = sent.has_value();
+    if (!sent) {
+      outcome.warnings.push_back(describe(sent.error()));
+    }
+  }
+  return outcome;
 }
 
 Result<crontab::CrontabInstaller*> App::crontab() {

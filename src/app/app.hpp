@@ -5,6 +5,8 @@
 // connection and is not shared between threads). Nothing here throws: every failure is a
 // Result the face maps to an exit code or an HTTP status.
 
+#include "core/alerts.hpp"
+#include "core/check_outcome.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/job_service.hpp"
@@ -77,6 +79,14 @@ class App {
   // create), in one transaction with the crontab.
   Result<SyncOutcome> sync_jobs(std::span<const CreateJobRequest> entries,
                                 const SyncOptions& options);
+  // One monitoring pass: marks dead runs abandoned, records late and running-too-long flips,
+  // runs a catch-up for each missed slot of a job with catch_up, delivers the pending alerts
+  // ([alerts]), then requests [monitoring] heartbeat_url. Errors are for what stopped the
+  // pass itself (the database); see CheckOutcome::warnings for the rest.
+  Result<CheckOutcome> check(const reminders::CheckOptions& hooks = {});
+  // The configured alert delivery ([alerts.delivery]) and what alerts say.
+  Result<std::unique_ptr<reminders::Delivery>> alert_delivery() const;
+  AlertSettings alert_settings() const;
   // The configured reminder delivery ([reminders.delivery]).
   Result<std::unique_ptr<reminders::Delivery>> reminder_delivery() const;
   // Run the check now with the configured delivery (claim, check, finish).

@@ -13,6 +13,8 @@ struct CreateOptions {
   std::optional<int> grace;
   std::string description;
   bool disabled = false;
+  std::optional<int> max_runtime;
+  bool no_catch_up = false;
 };
 
 void create_job(Context& context, const CreateOptions& options) {
@@ -24,6 +26,8 @@ void create_job(Context& context, const CreateOptions& options) {
   request.server_timezone = options.timezone;
   request.grace_time_in_minutes = options.grace;
   request.enabled = !options.disabled;
+  request.max_runtime_in_minutes = options.max_runtime;
+  request.catch_up = !options.no_catch_up;
   print_job(context, context.check(context.app().create_job(request)));
 }
 
@@ -40,6 +44,11 @@ void set_create_command(CLI::App& command, Context& context) {
                      "Minutes after a slot before a missing run counts as late (default 5)");
   command.add_option("--description", options->description, "Free text");
   command.add_flag("--disabled", options->disabled, "Create the job disabled (no crontab line)");
+  command.add_option("--max-runtime", options->max_runtime,
+                     "Minutes a run may take before it is reported as running too long "
+                     "(1 to 10080; default: no limit)");
+  command.add_flag("--no-catch-up", options->no_catch_up,
+                   "Don't run the job when check finds its latest slot missed");
   command.footer(
       "Examples:\n"
       "  certcron create --name nightly_expiry_check --cron '0 2 * * *' --tz Europe/Brussels\n"

@@ -39,11 +39,11 @@ void list_jobs(Context& context, const ListOptions& options) {
     const Job& job = details.job;
     std::string last = details.last_run ? run_status_cell(context, details.last_run->status) : "-";
     rows.push_back({job.id(), job.definition.name, schedule_text(job.definition),
-                    job.definition.server_timezone, status_cell(context, job), last,
-                    instant_text(details.next_run_at)});
+                    job.definition.server_timezone, status_cell(context, job),
+                    monitoring_cell(context, job), last, instant_text(details.next_run_at)});
   }
-  context.out().print_table({"ID", "NAME", "SCHEDULE", "TIMEZONE", "STATUS", "LAST RUN", "NEXT RUN"},
-                            rows);
+  context.out().print_table(
+      {"ID", "NAME", "SCHEDULE", "TIMEZONE", "STATUS", "MONITOR", "LAST RUN", "NEXT RUN"}, rows);
   if (page.total > static_cast<std::int64_t>(page.items.size())) {
     context.out().line("(page " + std::to_string(page.page) + ", " +
                        std::to_string(page.items.size()) + " of " + std::to_string(page.total) +

@@ -5,6 +5,7 @@ namespace certcron::cli {
 namespace {
 
 constexpr int kPingsShown = 5;
+constexpr int kFlipsShown = 5;
 constexpr std::size_t kMessageWidth = 60;
 
 // A ping's message in one table cell: on one line, and cut (at a character boundary) when long.
@@ -45,10 +46,33 @@ void print_recent_pings(Context& context, const Job& job) {
   context.out().print_table({"AT", "KIND", "EXIT", "MESSAGE"}, rows);
 }
 
+// Then its newest flips: when its state changed, why, and whether the alert went out.
+void print_recent_flips(Context& context, const Job& job) {
+  const auto flips = context.check(context.app().store().recent_flips(job.seq, kFlipsShown));
+  context.out().line("");
+  if (flips.empty()) {
+    context.out().line("No state changes yet.");
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const Flip& flip : flips) {
+    std::string alert = to_string(flip.alert);
+    if (!flip.alert_error.empty()) {
+      alert += " (" + std::to_string(flip.attempts) + " tries)";
+    }
+    rows.push_back({instant_text(flip.at),
+                    std::string(to_string(flip.from)) + " -> " + to_string(flip.to), alert,
+                    message_cell(flip.reason)});
+  }
+  context.out().line("Recent state changes:");
+  context.out().print_table({"AT", "CHANGE", "ALERT", "REASON"}, rows);
+}
+
 void show_job(Context& context, const std::string& id) {
   const JobDetails details = context.check(context.jobs().show(id));
   print_job(context, details);
   if (!context.options.json && !context.options.quiet) {
+    print_recent_flips(context, details.job);
     print_recent_pings(context, details.job);
   }
 }

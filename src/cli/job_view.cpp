@@ -29,6 +29,15 @@ std::string run_status_cell(const Context& context, RunStatus status) {
   return context.out().paint(to_string(status), color);
 }
 
+std::string monitoring_cell(const Context& context, const Job& job) {
+  const auto label = label_for(job.latest_result);
+  std::string cell = context.out().paint(label.label, context.out().color_named(label.color));
+  if (job.snoozed_at(context.clock().now())) {
+    cell += " (snoozed)";
+  }
+  return cell;
+}
+
 std::string instant_text(std::optional<Seconds> instant) {
   return instant ? util::format_rfc3339(*instant) : "-";
 }
@@ -70,6 +79,10 @@ void print_job(Context& context, const JobDetails& details) {
                                              : " (cannot be computed: " + details.schedule_error + ")")},
       {"timezone", def.server_timezone},
       {"grace", std::to_string(def.grace_time_in_minutes) + " min"},
+      {"max runtime", def.max_runtime_in_minutes
+                          ? std::to_string(*def.max_runtime_in_minutes) + " min"
+                          : std::string("-")},
+      {"catch-up", def.catch_up ? "yes" : "no"},
       {"next run", instant_text(details.next_run_at)},
       {"last run", last_run},
       {"monitoring", context.out().paint(label.label, context.out().color_named(label.color)) +

@@ -101,6 +101,16 @@ void read_reminders(TableReader& reader, reminders::ReminderConfig& out) {
 
 void read_alerts(TableReader& reader, reminders::AlertConfig& out) {
   reader.string("to", out.to);
+  std::string format;
+  if (reader.string("format", format)) {
+    if (format == "json" || format == "slack") {
+      out.format = format == "json" ? reminders::AlertFormat::json : reminders::AlertFormat::slack;
+    } else {
+      reader.report(reader.line_of("format"), "'" + reader.qualified("format") +
+                                                  "' must be \"json\" or \"slack\" (got '" +
+                                                  format + "')");
+    }
+  }
   with_table(reader, "delivery", [&](TableReader& table) { read_delivery(table, out.delivery); });
   reader.report_unknown_keys();
 }
@@ -120,6 +130,17 @@ void read_server(TableReader& reader, ServerConfig& out) {
   reader.report_unknown_keys();
 }
 
+void read_monitoring(TableReader& reader, MonitoringConfig& out) {
+  reader.string("heartbeat_url", out.heartbeat_url);
+  reader.integer("heartbeat_timeout_seconds", out.heartbeat_timeout_seconds, 1, 600);
+  if (!out.heartbeat_url.empty() && !is_http_url(out.heartbeat_url)) {
+    reader.report(reader.line_of("heartbeat_url"), "'" + reader.qualified("heartbeat_url") +
+                                                       "' must be an http:// or https:// URL (got '" +
+                                                       out.heartbeat_url + "')");
+  }
+  reader.report_unknown_keys();
+}
+
 void read_root(TableReader& reader, Settings& out) {
   reader.path("db", out.db_path);
   reader.path("state_dir", out.state_dir);
@@ -129,6 +150,8 @@ void read_root(TableReader& reader, Settings& out) {
   with_table(reader, "alerts", [&](TableReader& table) { read_alerts(table, out.alerts); });
   with_table(reader, "crontab", [&](TableReader& table) { read_crontab(table, out.crontab); });
   with_table(reader, "server", [&](TableReader& table) { read_server(table, out.server); });
+  with_table(reader, "monitoring",
+             [&](TableReader& table) { read_monitoring(table, out.monitoring); });
   reader.report_unknown_keys();
 }
 

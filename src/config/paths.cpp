@@ -16,17 +16,30 @@ bool is_absolute(std::string_view path) {
   return !path.empty() && path.front() == '/';
 }
 
-std::optional<std::string> password_database_home() {
+struct PasswordEntry {
+  std::string home;
+  std::string name;
+};
+
+std::optional<PasswordEntry> own_password_entry() {
   // getpwuid_r so that a library call never disturbs another caller's static buffer.
   long suggested = sysconf(_SC_GETPW_R_SIZE_MAX);
   std::vector<char> buffer(suggested > 0 ? static_cast<std::size_t>(suggested) : 16384);
   passwd entry{};
   passwd* found = nullptr;
-  if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr ||
-      found->pw_dir == nullptr || !is_absolute(found->pw_dir)) {
+  if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
     return std::nullopt;
   }
-  return std::string(found->pw_dir);
+  return PasswordEntry{found->pw_dir != nullptr ? found->pw_dir : "",
+                       found->pw_name != nullptr ? found->pw_name : ""};
+}
+
+std::optional<std::string> password_database_home() {
+  auto entry = own_password_entry();
+  if (!entry || !is_absolute(entry->home)) {
+    return std::nullopt;
+  }
+  return entry->home;
 }
 
 // Lexically normal, without the trailing '/' that "dir/" would keep, so equal folders compare
@@ -118,6 +131,14 @@ Result<std::string> working_folder() {
     return fail(Error::failed("cannot read the current folder: " + error.message()));
   }
   return normal(current);
+}
+
+std::string local_user_name() {
+  auto entry = own_password_entry();
+  if (entry && !entry->name.empty()) {
+    return entry->name;
+  }
+  return "root";
 }
 
 }  // namespace certcron::config

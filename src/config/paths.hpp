@@ -41,4 +41,8 @@ std::optional<std::string> resolve_path(std::string_view raw,
 // The current working folder, for paths given on the command line or in the environment.
 Result<std::string> working_folder();
 
+// The name of the user running this process (from the password database), where local mail
+// to "the administrator" goes by default; "root" when it has none.
+std::string local_user_name();
+
 }  // namespace certcron::config

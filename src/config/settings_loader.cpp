@@ -68,6 +68,12 @@ Result<void> read_config_file(const std::optional<Given>& named,
   return apply_config_file(settings.config_path, home, settings);
 }
 
+void fill_default_alert_address(Settings& settings) {
+  if (settings.alerts.to.empty()) {
+    settings.alerts.to = local_user_name();
+  }
+}
+
 void fill_default_outboxes(Settings& settings) {
   const std::string outbox = (fs::path(settings.state_dir) / "outbox").string();
   for (auto* delivery : {&settings.reminders.delivery, &settings.alerts.delivery}) {
@@ -118,6 +124,7 @@ Result<Settings> load_settings(const SettingsOverrides& overrides, const Environ
     settings.db_path = *path;
   }
   fill_default_outboxes(settings);
+  fill_default_alert_address(settings);
   return settings;
 }
 

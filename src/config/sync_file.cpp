@@ -40,6 +40,10 @@ CreateJobRequest read_job(TableReader& reader) {
   }
   reader.string("description", job.description);
   reader.boolean("enabled", job.enabled);
+  if (reader.integer("max_runtime_in_minutes", number, kIntMin, kIntMax)) {
+    job.max_runtime_in_minutes = number;
+  }
+  reader.boolean("catch_up", job.catch_up);
   reader.report_unknown_keys();
   return job;
 }

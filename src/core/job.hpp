@@ -33,6 +33,11 @@ struct JobDefinition {
   int grace_time_in_minutes = 5;
   std::string server_timezone;      // IANA name
   bool enabled = true;
+  // A run (or a `starting` ping) with no end this long after it began is "running too long";
+  // none: never.
+  std::optional<int> max_runtime_in_minutes;
+  // Whether `check` runs the job once when it finds its latest slot missed.
+  bool catch_up = true;
 };
 
 struct RunResult {
@@ -83,6 +88,8 @@ struct Job {
   std::optional<Snooze> snooze;
 
   std::string id() const;  // "cron-001"
+  // Whether a snooze is in force at `now` (a snooze ends by itself).
+  bool snoozed_at(Seconds now) const { return snooze && snooze->ends_at > now; }
 };
 
 std::string format_job_id(std::int64_t seq);

@@ -67,6 +67,12 @@ Result<void> validate_definition(const JobDefinition& definition) {
     errors["grace_time_in_minutes"].push_back(
         "The grace time must be between 1 and 10080 minutes.");
   }
+  if (definition.max_runtime_in_minutes &&
+      (*definition.max_runtime_in_minutes < kMinMaxRuntimeMinutes ||
+       *definition.max_runtime_in_minutes > kMaxMaxRuntimeMinutes)) {
+    errors["max_runtime_in_minutes"].push_back(
+        "The maximum runtime must be between 1 and 10080 minutes, or null for none.");
+  }
   auto zone = schedule::TimeZone::locate(definition.server_timezone);
   if (!zone) {
     for (auto& [field, messages] : zone.error().fields) {
@@ -216,6 +222,12 @@ JobDefinition apply_changes(JobDefinition definition, const JobChanges& changes)
   }
   if (changes.enabled) {
     definition.enabled = *changes.enabled;
+  }
+  if (changes.max_runtime_in_minutes) {
+    definition.max_runtime_in_minutes = *changes.max_runtime_in_minutes;
+  }
+  if (changes.catch_up) {
+    definition.catch_up = *changes.catch_up;
   }
   return definition;
 }

@@ -33,6 +33,9 @@ struct JobChanges {
   std::optional<int> grace_time_in_minutes;
   std::optional<std::string> server_timezone;
   std::optional<bool> enabled;
+  // Set to a value, or (an empty inner value) back to none.
+  std::optional<std::optional<int>> max_runtime_in_minutes;
+  std::optional<bool> catch_up;
 };
 
 // A job with what is derived from it and its runs, as `show` and the API present it.
@@ -49,6 +52,8 @@ struct JobDetails {
 constexpr int kMinGraceMinutes = 1;
 constexpr int kMaxGraceMinutes = 10080;
 constexpr int kDefaultGraceMinutes = 5;
+constexpr int kMinMaxRuntimeMinutes = 1;
+constexpr int kMaxMaxRuntimeMinutes = 10080;
 constexpr int kMinSnoozeMinutes = 1;
 constexpr int kMaxSnoozeMinutes = 144000;
 

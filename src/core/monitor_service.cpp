@@ -1,6 +1,8 @@
 #include "core/monitor_service.hpp"
 
+#include "core/alerts.hpp"
 #include "core/job_schedule.hpp"
+#include "util/time.hpp"
 
 namespace certcron {
 
@@ -28,7 +30,8 @@ Result<std::optional<LateJob>> MonitorService::late_slot(const Job& job) {
   return std::optional<LateJob>{LateJob{job, *slot, false}};
 }
 
-Result<std::optional<LateJob>> MonitorService::confirm_late(std::int64_t job_seq) {
+Result<std::optional<LateJob>> MonitorService::confirm_late(std::int64_t job_seq,
+                                                            MonitorReport& report) {
   std::optional<LateJob> confirmed;
   auto done = store_.in_transaction([&]() -> Result<void> {
     // Decided again on the job as it is now, under the write lock: since the pass read it, a
@@ -49,10 +52,19 @@ Result<std::optional<LateJob>> MonitorService::confirm_late(std::int64_t job_seq
     }
     confirmed = **late;
     Job& job = confirmed->job;
-    if (job.latest_result == LatestResult::check_ran_too_late ||
-        job.latest_result == LatestResult::sent_not_on_time_notification) {
-      return {};  // already reported late: a late job is marked once
+    FlipEvent event{MonitorState::late,
+                    "no run started for the slot " + util::format_rfc3339(confirmed->slot) +
+                        " within its grace time of " +
+                        std::to_string(job.definition.grace_time_in_minutes) + " min",
+                    confirmed->slot, std::nullopt};
+    auto flipped = record_flip(store_, job.seq, event, clock_.now());
+    if (!flipped) {
+      return fail(flipped.error());
     }
+    if (!*flipped) {
+      return {};  // already reported: a job that stays late is told once
+    }
+    report.flips.push_back(**flipped);
     job.latest_result = LatestResult::check_ran_too_late;
     confirmed->newly_late = true;
     return store_.record_monitoring(job.seq, LatestResult::check_ran_too_late, std::nullopt);
@@ -61,6 +73,52 @@ Result<std::optional<LateJob>> MonitorService::confirm_late(std::int64_t job_seq
     return fail(done.error());
   }
   return confirmed;
+}
+
+Result<void> MonitorService::check_runtime(const Job& job, const std::optional<Run>& running,
+                                           MonitorReport& report) {
+  if (!job.definition.max_runtime_in_minutes) {
+    return {};
+  }
+  const auto limit = std::chrono::minutes{*job.definition.max_runtime_in_minutes};
+  const Seconds now = clock_.now();
+  LongRunningJob item{job, std::nullopt, {}, false};
+  if (running && !running->dry_run) {
+    item.run = running;
+    item.since = running->started_at;
+  } else if (job.latest_result == LatestResult::ping_starting && job.latest_ping_at) {
+    item.since = *job.latest_ping_at;  // a `starting` ping with no end since
+  } else {
+    return {};
+  }
+  if (now - item.since < limit) {
+    return {};
+  }
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(now - item.since).count();
+  const std::string what = item.run ? item.run->id() : std::string("the run pinged as starting");
+  FlipEvent event{MonitorState::running_too_long,
+                  what + " started " + util::format_rfc3339(item.since) + " and has run " +
+                      std::to_string(minutes) + " min, longer than its max_runtime_in_minutes of " +
+                      std::to_string(*job.definition.max_runtime_in_minutes),
+                  std::nullopt, item.run ? std::optional<std::int64_t>{item.run->seq} : std::nullopt};
+  std::optional<Flip> flip;
+  auto done = store_.in_transaction([&]() -> Result<void> {
+    auto flipped = record_flip(store_, job.seq, event, now);
+    if (!flipped) {
+      return fail(flipped.error());
+    }
+    flip = *flipped;
+    return {};
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  if (flip) {
+    report.flips.push_back(*flip);
+    item.newly_flagged = true;
+  }
+  report.running_too_long.push_back(std::move(item));
+  return {};
 }
 
 Result<MonitorReport> MonitorService::check() {
@@ -87,6 +145,14 @@ Result<MonitorReport> MonitorService::check() {
         report.abandoned.push_back(*settled);
       }
     }
+    // A run abandoned just now has ended (as failed): it is not running too long.
+    const bool ended_now = *running && !report.abandoned.empty() &&
+                           report.abandoned.back().seq == (*running)->seq;
+    if (!ended_now) {
+      if (auto checked = check_runtime(job, *running, report); !checked) {
+        return fail(checked.error());
+      }
+    }
     // A first look on the snapshot read above, so that only a job that looks late costs a
     // write transaction.
     auto candidate = late_slot(job);
@@ -96,7 +162,7 @@ Result<MonitorReport> MonitorService::check() {
     if (!*candidate) {
       continue;
     }
-    auto late = confirm_late(job.seq);
+    auto late = confirm_late(job.seq, report);
     if (!late) {
       return fail(late.error());
     }

@@ -1,5 +1,6 @@
 #include "core/ping_service.hpp"
 
+#include "core/alerts.hpp"
 #include "core/job_service.hpp"
 
 #include <cmath>
@@ -149,10 +150,28 @@ Result<Ping> PingService::record_in_transaction(
       return fail(inserted.error());
     }
     stored = *inserted;
-    if (auto state = monitoring_state_for(ping.kind)) {
-      return jobs_.record_monitoring(ping.job_seq, *state, ping.at);
+    auto state = monitoring_state_for(ping.kind);
+    if (!state) {
+      return {};
     }
-    return {};
+    if (auto marked = jobs_.record_monitoring(ping.job_seq, *state, ping.at); !marked) {
+      return marked;
+    }
+    if (ping.kind != PingKind::finished && ping.kind != PingKind::failed) {
+      return {};
+    }
+    const bool ok = ping.kind == PingKind::finished;
+    std::string reason = ok ? "a finished ping came" : "a failed ping came";
+    if (ping.exit_code) {
+      reason += " (exit status " + std::to_string(*ping.exit_code) + ")";
+    }
+    if (!ping.message.empty()) {
+      reason += ": " + ping.message;
+    }
+    FlipEvent event{ok ? MonitorState::up : MonitorState::failed, std::move(reason), std::nullopt,
+                    std::nullopt};
+    auto flipped = record_flip(jobs_, ping.job_seq, event, ping.at);
+    return flipped ? Result<void>{} : fail(flipped.error());
   });
   if (!done) {
     return fail(done.error());

@@ -32,6 +32,8 @@ Result<JobDefinition> definition_from(const CreateJobRequest& request,
       request.grace_time_in_minutes.value_or(definition.grace_time_in_minutes);
   definition.server_timezone = request.server_timezone.value_or(std::string(default_zone));
   definition.enabled = request.enabled;
+  definition.max_runtime_in_minutes = request.max_runtime_in_minutes;
+  definition.catch_up = request.catch_up;
   return definition;
 }
 

@@ -25,6 +25,8 @@ struct CreateJobRequest {
   std::optional<int> grace_time_in_minutes;
   std::optional<std::string> server_timezone;  // absent: `default_zone`
   bool enabled = true;
+  std::optional<int> max_runtime_in_minutes;  // absent: never "running too long"
+  bool catch_up = true;
 };
 
 // The definition `request` asks for, with `default_zone` when it names none. Field errors in

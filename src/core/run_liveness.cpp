@@ -1,5 +1,7 @@
 #include "core/run_liveness.hpp"
 
+#include "core/alerts.hpp"
+
 namespace certcron {
 namespace {
 
@@ -41,7 +43,13 @@ Result<Run> settle_run(JobStore& store, const Clock& clock, const RunLiveness& l
     if (!marked && marked.error().kind == ErrorKind::not_found) {
       return {};  // the job was deleted meanwhile: nothing left to mark
     }
-    return marked;
+    if (!marked) {
+      return marked;
+    }
+    FlipEvent event{MonitorState::failed, run.id() + " abandoned: " + run.error_message,
+                    run.scheduled_for, run.seq};
+    auto flipped = record_flip(store, run.job_seq, event, *run.completed_at);
+    return flipped ? Result<void>{} : fail(flipped.error());
   });
   if (!done) {
     return fail(done.error());

@@ -1,5 +1,6 @@
 #include "core/run_service.hpp"
 
+#include "core/alerts.hpp"
 #include "core/job_schedule.hpp"
 #include "core/job_service.hpp"
 #include "util/time.hpp"
@@ -110,7 +111,15 @@ Result<Run> RunService::finish(Run run, const Result<RunResult>& outcome) {
     if (!marked && marked.error().kind == ErrorKind::not_found) {
       return {};  // deleted while it ran: nothing left to mark
     }
-    return marked;
+    if (!marked) {
+      return marked;
+    }
+    const bool ok = run.status == RunStatus::success;
+    FlipEvent event{ok ? MonitorState::up : MonitorState::failed,
+                    run.id() + (ok ? " succeeded" : " failed: " + run.error_message),
+                    run.scheduled_for, run.seq};
+    auto flipped = record_flip(jobs_, run.job_seq, event, *run.completed_at);
+    return flipped ? Result<void>{} : fail(flipped.error());
   });
   if (!done) {
     return fail(done.error());
@@ -137,6 +146,8 @@ Result<ClaimOutcome> RunService::claim(const ExecuteRequest& request) {
       return ClaimOutcome{std::nullopt, why};
     }
     slot = *due;
+  } else if (request.trigger == RunTrigger::catch_up) {
+    slot = request.catch_up_slot;
   }
   // A job whose zone is gone (a tzdata update) is refused before a run is started for it.
   if (auto zone = schedule::TimeZone::locate(job->definition.server_timezone); !zone) {

@@ -28,6 +28,9 @@ struct ExecuteRequest {
   // latest slot at or before now, no older than the grace time, not before the job existed,
   // and with no run yet.
   bool scheduled = false;
+  // For trigger catch_up: the missed slot the run stands in for. One run per slot holds for
+  // it too, so two check passes never catch up the same slot twice.
+  std::optional<Seconds> catch_up_slot{};
 };
 
 struct ExecuteOutcome {

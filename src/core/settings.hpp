@@ -25,6 +25,12 @@ struct ServerConfig {
   std::string token_file;  // empty = no token file
 };
 
+// [monitoring]: what `check` does besides looking at the jobs.
+struct MonitoringConfig {
+  std::string heartbeat_url;  // requested (GET) after every completed check pass; empty = none
+  int heartbeat_timeout_seconds = 10;
+};
+
 // All paths are absolute and lexically normal once loading succeeded (crontab.program stays a
 // bare name when it has no '/').
 struct Settings {
@@ -36,6 +42,7 @@ struct Settings {
   std::string default_timezone;         // empty = the host's zone
   reminders::ReminderConfig reminders;  // thresholds_days sorted most distant first
   reminders::AlertConfig alerts;
+  MonitoringConfig monitoring;
   CrontabConfig crontab;
   ServerConfig server;
 };

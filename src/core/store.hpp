@@ -4,6 +4,7 @@
 // CLI, the HTTP server and tests share this one behaviour.
 
 #include "core/error.hpp"
+#include "core/flip.hpp"
 #include "core/job.hpp"
 
 #include <functional>
@@ -95,6 +96,18 @@ class JobStore {
   virtual Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) = 0;
   virtual Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                                       PageRequest page) = 0;
+
+  // Flips of the monitoring state (core/flip.hpp). The newest flip's `to` is the job's state;
+  // a job without flips is up.
+  virtual Result<std::optional<Flip>> latest_flip(std::int64_t job_seq) = 0;
+  // `flip` as given (its seq is ignored); returns it with its seq.
+  virtual Result<Flip> insert_flip(const Flip& flip) = 0;
+  // Newest first, at most `count`.
+  virtual Result<std::vector<Flip>> recent_flips(std::int64_t job_seq, int count) = 0;
+  // Every flip whose alert is pending, oldest first.
+  virtual Result<std::vector<Flip>> pending_alerts() = 0;
+  // The alert columns of one flip (alert, attempts, alert_error, alerted_at).
+  virtual Result<void> update_alert(const Flip& flip) = 0;
 };
 
 }  // namespace certcron

@@ -45,6 +45,12 @@ std::vector<std::string> changed_fields(const JobDefinition& before, const JobDe
   if (before.enabled != after.enabled) {
     changes.emplace_back("enabled");
   }
+  if (before.max_runtime_in_minutes != after.max_runtime_in_minutes) {
+    changes.emplace_back("max_runtime_in_minutes");
+  }
+  if (before.catch_up != after.catch_up) {
+    changes.emplace_back("catch_up");
+  }
   return changes;
 }
 

@@ -4,7 +4,11 @@
 //   {"message_id", "to", "name", "email", "mentor_id", "certification", "expires_on",
 //    "days_left", "threshold", "expired", "subject", "body"}
 // threshold is the number of days of the crossed threshold, -1 for the reminder after expiry
-// (then "expired" is true). The Message-ID is also sent as the Idempotency-Key header.
+// (then "expired" is true). An alert about a job (Message::alert) posts instead
+//   {"message_id", "event", "job": {"id", "name", "uuid"}, "state", "previous_state", "reason",
+//    "slot", "run_id", "at", "urls": {"ping", "job"}, "subject", "body"}
+// or, in the slack format, {"text": "..."}. The Message-ID is also sent as the
+// Idempotency-Key header.
 
 #include "core/reminders/delivery.hpp"
 

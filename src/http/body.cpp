@@ -48,7 +48,8 @@ Result<void> reject_unknown_fields(const Json& object, std::initializer_list<std
 
 const std::initializer_list<std::string_view> kJobFields = {
     "name", "description", "type", "cron_expression", "frequency_in_minutes",
-    "grace_time_in_minutes", "server_timezone", "enabled"};
+    "grace_time_in_minutes", "server_timezone", "enabled", "max_runtime_in_minutes",
+    "catch_up"};
 
 Error wrong_type(const std::string& field, const char* expected) {
   return Error::usage("The field '" + field + "' must be " + expected + ".");
@@ -137,6 +138,15 @@ Result<void> read_job_fields(const Json& object, JobChanges& changes) {
   if (read) {
     read = read_bool(object, "enabled", changes.enabled);
   }
+  if (read) {
+    read = read_bool(object, "catch_up", changes.catch_up);
+  }
+  // Here null is a value: "no maximum".
+  if (auto found = object.find("max_runtime_in_minutes"); read && found != object.end()) {
+    std::optional<int> minutes;
+    read = read_int(object, "max_runtime_in_minutes", minutes);
+    changes.max_runtime_in_minutes = minutes;
+  }
   return read;
 }
 
@@ -164,6 +174,8 @@ Result<CreateJobRequest> parse_create_body(std::string_view body) {
   request.grace_time_in_minutes = fields.grace_time_in_minutes;
   request.server_timezone = fields.server_timezone;
   request.enabled = fields.enabled.value_or(true);
+  request.max_runtime_in_minutes = fields.max_runtime_in_minutes.value_or(std::nullopt);
+  request.catch_up = fields.catch_up.value_or(true);
   return request;
 }
 

@@ -6,11 +6,41 @@
 
 namespace certcron::json {
 
-Json monitor_report_to_json(const MonitorReport& report) {
-  Json abandoned = Json::array();
-  for (const Run& run : report.abandoned) {
-    abandoned.push_back(run_to_json(run));
+Json flip_to_json(const Flip& flip) {
+  return Json{{"job_id", format_job_id(flip.job_seq)},
+              {"from", to_string(flip.from)},
+              {"to", to_string(flip.to)},
+              {"reason", flip.reason},
+              {"slot", optional_instant(flip.slot)},
+              {"run_id", flip.run_seq ? Json(format_run_id(*flip.run_seq)) : Json(nullptr)},
+              {"at", util::format_rfc3339(flip.at)},
+              {"alert", to_string(flip.alert)},
+              {"alert_attempts", flip.attempts},
+              {"alert_error", flip.alert_error.empty() ? Json(nullptr) : Json(flip.alert_error)}};
+}
+
+namespace {
+
+Json flips_to_json(const std::vector<Flip>& flips) {
+  Json out = Json::array();
+  for (const Flip& flip : flips) {
+    out.push_back(flip_to_json(flip));
   }
+  return out;
+}
+
+Json runs_to_json(const std::vector<Run>& runs) {
+  Json out = Json::array();
+  for (const Run& run : runs) {
+    out.push_back(run_to_json(run));
+  }
+  return out;
+}
+
+}  // namespace
+
+Json check_outcome_to_json(const CheckOutcome& outcome) {
+  const MonitorReport& report = outcome.monitor;
   Json late = Json::array();
   for (const LateJob& item : report.late) {
     late.push_back(Json{{"id", item.job.id()},
@@ -19,9 +49,30 @@ Json monitor_report_to_json(const MonitorReport& report) {
                         {"grace_time_in_minutes", item.job.definition.grace_time_in_minutes},
                         {"newly_late", item.newly_late}});
   }
+  Json too_long = Json::array();
+  for (const LongRunningJob& item : report.running_too_long) {
+    too_long.push_back(Json{{"id", item.job.id()},
+                            {"name", item.job.definition.name},
+                            {"run_id", item.run ? Json(item.run->id()) : Json(nullptr)},
+                            {"since", util::format_rfc3339(item.since)},
+                            {"newly_flagged", item.newly_flagged}});
+  }
+  Json warnings = Json::array();
+  for (const std::string& warning : outcome.warnings) {
+    warnings.push_back(warning);
+  }
   return Json{{"jobs_checked", report.jobs_checked},
-              {"abandoned", std::move(abandoned)},
-              {"late", std::move(late)}};
+              {"abandoned", runs_to_json(report.abandoned)},
+              {"late", std::move(late)},
+              {"running_too_long", std::move(too_long)},
+              {"flips", flips_to_json(report.flips)},
+              {"caught_up", runs_to_json(outcome.caught_up)},
+              {"alerts", Json{{"sent", flips_to_json(outcome.alerts.sent)},
+                              {"failed", flips_to_json(outcome.alerts.failed)},
+                              {"held_by_snooze", flips_to_json(outcome.alerts.held)},
+                              {"released", flips_to_json(outcome.alerts.released)}}},
+              {"heartbeat_sent", outcome.heartbeat_sent},
+              {"warnings", std::move(warnings)}};
 }
 
 Json due_reminder_to_json(const reminders::DueReminder& due) {

@@ -28,6 +28,9 @@ Json job_to_json(const JobDetails& details, Seconds now, const std::string& ping
   out["cron_expression"] = is_cron ? Json(def.cron_expression) : Json(nullptr);
   out["frequency_in_minutes"] = is_cron ? Json(nullptr) : Json(def.frequency_in_minutes);
   out["grace_time_in_minutes"] = def.grace_time_in_minutes;
+  out["max_runtime_in_minutes"] =
+      def.max_runtime_in_minutes ? Json(*def.max_runtime_in_minutes) : Json(nullptr);
+  out["catch_up"] = def.catch_up;
   out["server_timezone"] = def.server_timezone;
   out["status"] = def.enabled ? "active" : "disabled";
   out["uuid"] = job.uuid;

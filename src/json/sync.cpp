@@ -16,7 +16,9 @@ constexpr std::string_view kEntryFields[] = {"name",
                                         "grace_time_in_minutes",
                                         "server_timezone",
                                         "description",
-                                        "enabled"};
+                                        "enabled",
+                                        "max_runtime_in_minutes",
+                                        "catch_up"};
 
 Error wrong_type(const std::string& where, const char* expected) {
   return Error::usage("The field '" + where + "' must be " + expected + ".");
@@ -45,12 +47,13 @@ Result<CreateJobRequest> read_entry(const Parsed& item, const std::string& where
     if (value.is_null()) {
       continue;  // null is absent, as in create
     }
-    if (field.key() == "enabled") {
+    if (field.key() == "enabled" || field.key() == "catch_up") {
       if (!value.is_boolean()) {
         return fail(wrong_type(key, "true or false"));
       }
-      entry.enabled = value.get<bool>();
-    } else if (field.key() == "frequency_in_minutes" || field.key() == "grace_time_in_minutes") {
+      (field.key() == "enabled" ? entry.enabled : entry.catch_up) = value.get<bool>();
+    } else if (field.key() == "frequency_in_minutes" || field.key() == "grace_time_in_minutes" ||
+               field.key() == "max_runtime_in_minutes") {
       if (!value.is_number_integer()) {
         return fail(wrong_type(key, "a whole number"));
       }
@@ -59,8 +62,9 @@ Result<CreateJobRequest> read_entry(const Parsed& item, const std::string& where
         errors[key].push_back("The " + field.key() + " is out of range.");
         continue;
       }
-      (field.key() == "frequency_in_minutes" ? entry.frequency_in_minutes
-                                             : entry.grace_time_in_minutes) =
+      (field.key() == "frequency_in_minutes"     ? entry.frequency_in_minutes
+       : field.key() == "grace_time_in_minutes" ? entry.grace_time_in_minutes
+                                                : entry.max_runtime_in_minutes) =
           static_cast<int>(number);
     } else {
       if (!value.is_string()) {

@@ -22,7 +22,8 @@ using namespace rows;
 constexpr const char* kJobColumns =
     "seq, name, description, type, cron_expression, frequency_in_minutes, "
     "grace_time_in_minutes, server_timezone, enabled, uuid, created_at, updated_at, "
-    "latest_result, latest_ping_at, snooze_ends_at, snooze_minutes";
+    "latest_result, latest_ping_at, snooze_ends_at, snooze_minutes, max_runtime_in_minutes, "
+    "catch_up";
 const std::string kSelectJobs = std::string("SELECT ") + kJobColumns + " FROM jobs";
 const std::string kJobBySeq = kSelectJobs + " WHERE seq = ?";
 const std::string kJobByName = kSelectJobs + " WHERE name = ?";
@@ -70,6 +71,10 @@ Job job_from_row(SQLite::Statement& row) {
   if (!row.getColumn(14).isNull()) {
     job.snooze = Snooze{to_seconds(row.getColumn(14).getInt64()), row.getColumn(15).getInt()};
   }
+  if (!row.getColumn(16).isNull()) {
+    def.max_runtime_in_minutes = row.getColumn(16).getInt();
+  }
+  def.catch_up = row.getColumn(17).getInt() != 0;
   return job;
 }
 
@@ -87,6 +92,12 @@ void bind_definition(SQLite::Statement& statement, const JobDefinition& def) {
   statement.bind(":grace", def.grace_time_in_minutes);
   statement.bind(":timezone", def.server_timezone);
   statement.bind(":enabled", def.enabled ? 1 : 0);
+  if (def.max_runtime_in_minutes) {
+    statement.bind(":max_runtime", *def.max_runtime_in_minutes);
+  } else {
+    statement.bind(":max_runtime");
+  }
+  statement.bind(":catch_up", def.catch_up ? 1 : 0);
 }
 
 std::string random_uuid() {
@@ -179,9 +190,10 @@ Result<Job> SqliteJobStore::insert_job(const JobDefinition& definition, Seconds 
   try {
     auto insert = statements_->use(
         "INSERT INTO jobs (name, description, type, cron_expression, frequency_in_minutes, "
-        "grace_time_in_minutes, server_timezone, enabled, uuid, created_at, updated_at) "
+        "grace_time_in_minutes, server_timezone, enabled, max_runtime_in_minutes, catch_up, uuid, "
+        "created_at, updated_at) "
         "VALUES (:name, :description, :type, :cron_expression, :frequency, :grace, :timezone, "
-        ":enabled, :uuid, :now, :now)");
+        ":enabled, :max_runtime, :catch_up, :uuid, :now, :now)");
     bind_definition(*insert, definition);
     insert->bind(":uuid", uuid);
     insert->bind(":now", static_cast<std::int64_t>(from_seconds(now)));
@@ -227,7 +239,7 @@ Result<void> SqliteJobStore::update_definition(std::int64_t job_seq,
       "UPDATE jobs SET name = :name, description = :description, type = :type, "
       "cron_expression = :cron_expression, frequency_in_minutes = :frequency, "
       "grace_time_in_minutes = :grace, server_timezone = :timezone, enabled = :enabled, "
-      "updated_at = :updated_at, latest_result = coalesce(:mark, latest_result) "
+      "max_runtime_in_minutes = :max_runtime, catch_up = :catch_up, updated_at = :updated_at, latest_result = coalesce(:mark, latest_result) "
       "WHERE seq = :seq";
   return update_job_row(job_seq, sql, [&](SQLite::Statement& update) {
     bind_definition(update, definition);

@@ -52,6 +52,13 @@ class SqliteJobStore final : public JobStore {
   Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                               PageRequest page) override;
 
+  // In flip_store.cpp.
+  Result<std::optional<Flip>> latest_flip(std::int64_t job_seq) override;
+  Result<Flip> insert_flip(const Flip& flip) override;
+  Result<std::vector<Flip>> recent_flips(std::int64_t job_seq, int count) override;
+  Result<std::vector<Flip>> pending_alerts() override;
+  Result<void> update_alert(const Flip& flip) override;
+
   // The newest run of each job in a JSON array of job seqs (?1): exposed so a test can check
   // its plan (one seek on runs_by_job per job, no temporary table).
   static const char* const kLastRunsSql;

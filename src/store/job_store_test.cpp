@@ -1,5 +1,6 @@
 #include "store/database.hpp"
 #include "store/job_store.hpp"
+#include "store/old_schema_test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
@@ -68,8 +69,7 @@ TEST_SUITE("store") {
       CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == 1);
       CHECK((*db)->tableExists("jobs"));
       CHECK_FALSE((*db)->tableExists("certifications"));
-      SqliteJobStore store(**db, temp.path);
-      REQUIRE(store.insert_job(daily("kept"), at(100)));
+      testing::insert_version1_job(**db, "kept", "0d210b09-0000-4000-8000-000000000001");
     }
     auto db = open_database(temp.path);
     REQUIRE(db);
@@ -81,16 +81,105 @@ TEST_SUITE("store") {
     CHECK(kept->has_value());
   }
 
+  TEST_CASE("step 5 gives existing jobs catch-up and no runtime limit, and an empty flip log") {
+    TempDatabase temp;
+    std::int64_t job_seq = 0;
+    {
+      auto db = open_database_at_version(temp.path, 4);
+      REQUIRE(db);
+      job_seq = testing::insert_version1_job(**db, "kept", "0d210b09-0000-4000-8000-000000000001");
+      CHECK_FALSE((*db)->tableExists("flips"));
+    }
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto kept = store.find_job_by_seq(job_seq);
+    REQUIRE(kept);
+    REQUIRE(kept->has_value());
+    CHECK((*kept)->definition.catch_up);
+    CHECK_FALSE((*kept)->definition.max_runtime_in_minutes);
+    auto latest = store.latest_flip(job_seq);
+    REQUIRE(latest);
+    CHECK_FALSE(latest->has_value());
+  }
+
+  TEST_CASE("max_runtime_in_minutes and catch_up are stored, changed and cleared") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    JobDefinition definition = daily("limited");
+    definition.max_runtime_in_minutes = 45;
+    definition.catch_up = false;
+    auto job = store.insert_job(definition, at(1));
+    REQUIRE(job);
+    CHECK(job->definition.max_runtime_in_minutes == 45);
+    CHECK_FALSE(job->definition.catch_up);
+    definition.max_runtime_in_minutes.reset();
+    definition.catch_up = true;
+    REQUIRE(store.update_definition(job->seq, definition, at(2), std::nullopt));
+    auto changed = store.find_job_by_seq(job->seq);
+    REQUIRE(changed);
+    CHECK_FALSE((*changed)->definition.max_runtime_in_minutes);
+    CHECK((*changed)->definition.catch_up);
+  }
+
+  TEST_CASE("flips: the newest is the state, pending alerts are found oldest first") {
+    TempDatabase temp;
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    SqliteJobStore store(**db, temp.path);
+    auto job = store.insert_job(daily("flipping"), at(1));
+    REQUIRE(job);
+    Flip late;
+    late.job_seq = job->seq;
+    late.at = at(10);
+    late.to = MonitorState::late;
+    late.reason = "no run";
+    late.slot = at(5);
+    auto first = store.insert_flip(late);
+    REQUIRE(first);
+    Flip up = late;
+    up.from = MonitorState::late;
+    up.to = MonitorState::up;
+    up.at = at(20);
+    up.slot.reset();
+    up.run_seq = 7;
+    up.alert = AlertStatus::none;
+    REQUIRE(store.insert_flip(up));
+    auto latest = store.latest_flip(job->seq);
+    REQUIRE(latest);
+    REQUIRE(latest->has_value());
+    CHECK((*latest)->to == MonitorState::up);
+    CHECK((*latest)->run_seq == 7);
+    auto pending = store.pending_alerts();
+    REQUIRE(pending);
+    REQUIRE(pending->size() == 1);
+    CHECK((*pending)[0].seq == first->seq);
+    CHECK((*pending)[0].slot == at(5));
+    Flip sent = (*pending)[0];
+    sent.alert = AlertStatus::sent;
+    sent.attempts = 2;
+    sent.alerted_at = at(30);
+    REQUIRE(store.update_alert(sent));
+    CHECK(store.pending_alerts()->empty());
+    auto recent = store.recent_flips(job->seq, 10);
+    REQUIRE(recent);
+    REQUIRE(recent->size() == 2);
+    CHECK((*recent)[1].alert == AlertStatus::sent);
+    CHECK((*recent)[1].attempts == 2);
+    CHECK((*recent)[1].alerted_at == at(30));
+    REQUIRE(store.delete_job(job->seq));
+    CHECK(store.recent_flips(job->seq, 10)->empty());
+  }
+
   TEST_CASE("step 3 keeps runs recorded before it, with no process start time") {
     TempDatabase temp;
     std::int64_t job_seq = 0;
     {
       auto db = open_database_at_version(temp.path, 2);
       REQUIRE(db);
-      SqliteJobStore store(**db, temp.path);
-      auto job = store.insert_job(daily("kept"), at(100));
-      REQUIRE(job);
-      job_seq = job->seq;
+      job_seq = testing::insert_version1_job(**db, "kept", "0d210b09-0000-4000-8000-000000000001");
       (*db)->exec("INSERT INTO runs (job_seq, trigger, started_at, status, dry_run, pid) VALUES (" +
                   std::to_string(job_seq) + ", 'manual', 200, 'running', 0, 4242)");
     }

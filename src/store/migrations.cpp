@@ -71,6 +71,7 @@ const std::vector<Migration>& migrations() {
       {2, "mentors, certifications and the reminder ledger", kMigration2Reminders},
       {3, "the start time of a run's process", kMigration3RunProcessStart},
       {4, "the ping history of each job", kMigration4Pings},
+      {5, "monitoring flips and alerts, max runtime and catch-up", kMigration5Flips},
   };
   return steps;
 }

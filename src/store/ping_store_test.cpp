@@ -1,3 +1,4 @@
+#include "store/old_schema_test_support.hpp"
 #include "store/ping_store.hpp"
 
 #include "store/database.hpp"
@@ -49,10 +50,8 @@ TEST_SUITE("store.ping_store") {
     {
       auto db = open_database_at_version(scratch.path(), 3);
       REQUIRE(db);
-      SqliteJobStore jobs(**db, scratch.path());
-      auto job = jobs.insert_job(daily("kept"), Seconds{std::chrono::seconds{100}});
-      REQUIRE(job);
-      uuid = job->uuid;
+      uuid = "0d210b09-0000-4000-8000-000000000001";
+      testing::insert_version1_job(**db, "kept", uuid);
       CHECK((*db)->execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'pings'").getInt() == 0);
     }
     auto db = open_database(scratch.path());

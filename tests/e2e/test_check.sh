@@ -2,7 +2,7 @@
 # `certcron check`: late jobs and abandoned runs, as the crontab's monitor line runs it.
 source "$(dirname "$0")/lib.sh"
 
-CERTCRON_NOW=2026-03-25T12:00:00Z run create --name nightly --cron '0 2 * * *' --tz UTC --grace 10
+CERTCRON_NOW=2026-03-25T12:00:00Z run create --name nightly --cron '0 2 * * *' --tz UTC --grace 10 --no-catch-up
 CERTCRON_NOW=2026-03-25T12:00:00Z run create --name paused --cron '0 2 * * *' --tz UTC --disabled
 
 CERTCRON_NOW=2026-03-26T02:05:00Z run check --json
@@ -11,7 +11,11 @@ expect_json '[j["jobs_checked"], j["late"]]' '[1, []]' "a slot still within its 
 CERTCRON_NOW=2026-03-26T02:11:00Z run check --json
 expect_json '[[x["id"], x["slot"], x["newly_late"]] for x in j["late"]]' '[["cron-001", "2026-03-26T02:00:00Z", true]]' "a slot past its grace time without a run is late"
 run show cron-001 --json
-expect_json '[j["latest_result"], j["latest_result_label"], j["latest_result_label_color"]]' '["checkRanTooLate", "late", "orange"]' "the late job is labelled late/orange"
+expect_json '[j["latest_result"], j["latest_result_label"], j["latest_result_label_color"]]' '["sentCronNotExutedOnTimeNotification", "notified", "orange"]' "the late job is labelled notified/orange once its alert went out"
+alert_file=$(grep -l 'did not run on time' "$XDG_STATE_HOME"/certcron/outbox/*.eml 2>/dev/null | head -1)
+expect_eq "$(grep -c '^Subject: \[certcron\] nightly (cron-001) did not run on time' "${alert_file:-/dev/null}")" 1 \
+  "by default the late alert is a message in the outbox"
+expect_eq "$(grep -c "^To: $(id -un)" "${alert_file:-/dev/null}")" 1 "addressed to the local user"
 
 CERTCRON_NOW=2026-03-26T02:16:00Z run check --quiet
 expect_status 0 "check --quiet succeeds"
@@ -38,7 +42,7 @@ PY
 CERTCRON_NOW=2026-03-27T03:00:00Z run check --json
 expect_json '[x["status"] for x in j["abandoned"]]' '["abandoned"]' "a running run of a dead process is marked abandoned"
 run show cron-001 --json
-expect_json '[j["last_run_status"], j["latest_result"]]' '["abandoned", "checkFailed"]' "the job shows the abandoned run and checkFailed"
+expect_json '[j["last_run_status"], j["latest_result"]]' '["abandoned", "sentPingFailedNotification"]' "the job shows the abandoned run, and that its failure was alerted"
 
 run check
 expect_status 0 "check prints a human summary"

@@ -11,7 +11,7 @@ expect_json 'j["status"]' '"active"' "new job is active"
 expect_json 'j["grace_time_in_minutes"]' '5' "grace defaults to 5"
 expect_json 'j["type"]' '"cron"' "type cron"
 expect_json 'j["human_readable_cron_expression"]' '"At 02:00"' "description of 0 2 * * *"
-expect_json 'list(j.keys())' '["id", "name", "description", "type", "cron_expression", "frequency_in_minutes", "grace_time_in_minutes", "server_timezone", "status", "uuid", "ping_url", "human_readable_cron_expression", "last_run_at", "last_run_status", "last_run_result", "next_run_at", "schedule_error", "latest_result", "latest_result_label", "latest_result_label_color", "latest_ping_at", "active_snooze", "created_at", "updated_at"]' "job JSON has the contract and monitoring fields in order"
+expect_json 'list(j.keys())' '["id", "name", "description", "type", "cron_expression", "frequency_in_minutes", "grace_time_in_minutes", "max_runtime_in_minutes", "catch_up", "server_timezone", "status", "uuid", "ping_url", "human_readable_cron_expression", "last_run_at", "last_run_status", "last_run_result", "next_run_at", "schedule_error", "latest_result", "latest_result_label", "latest_result_label_color", "latest_ping_at", "active_snooze", "created_at", "updated_at"]' "job JSON has the contract and monitoring fields in order"
 expect_json 'j["latest_result_label_color"]' '"grey"' "never-pinged job is grey"
 
 CERTCRON_NOW=2026-03-26T10:00:00Z run create --name every15 --every 15 --grace 10 --tz UTC --json

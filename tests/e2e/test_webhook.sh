@@ -9,39 +9,8 @@ t0=2026-03-26T10:00:00Z
 export CERTCRON_NOW=$t0
 capture="$SCRATCH/posts.jsonl" fail_flag="$SCRATCH/fail" port_file="$SCRATCH/port"
 
-# The server: records each POST as one JSON line (flushed before it answers), answers 200, or
-# 500 while $fail_flag exists; it stops after 40 requests or 120 s, and the EXIT trap kills it.
-cat >"$SCRATCH/hook_server.py" <<'PY'
-import http.server, json, os, sys, time
-capture, fail_flag, port_file = sys.argv[1:4]
-handled = 0
-class Hook(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        global handled
-        handled += 1
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode("utf-8")
-        code = 500 if os.path.exists(fail_flag) else 200
-        record = {"path": self.path, "content_type": self.headers.get("Content-Type"),
-                  "idempotency_key": self.headers.get("Idempotency-Key"),
-                  "user_agent": self.headers.get("User-Agent"), "answered": code, "body": body}
-        with open(capture, "a", encoding="utf-8") as f:
-            f.write(json.dumps(record) + "\n")
-        answer = b"ok" if code == 200 else b"hook store is down"
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-    def log_message(self, *args):
-        pass
-server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
-server.timeout = 1
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(port_file + ".tmp", port_file)
-deadline = time.monotonic() + 120
-while handled < 40 and time.monotonic() < deadline:
-    server.handle_request()
-PY
+# The server (support/recording_server.py): records each POST as one JSON line, answers 200,
+# or 500 while $fail_flag exists; it stops after 40 requests or 120 s, and the EXIT trap kills it.
 server_pid="" silent_pid=""
 stop_servers() {
   local pid
@@ -49,7 +18,7 @@ stop_servers() {
 }
 trap 'stop_servers; rm -rf "$SCRATCH"' EXIT  # lib.sh's trap, plus the servers
 # Started without the python3 function, so that $! is python itself and the trap can kill it.
-"$py_real" "$SCRATCH/hook_server.py" "$capture" "$fail_flag" "$port_file" >"$SCRATCH/server.log" 2>&1 &
+"$py_real" "$CERTCRON_SOURCE_DIR/tests/e2e/support/recording_server.py" "$capture" "$fail_flag" "$port_file" >"$SCRATCH/server.log" 2>&1 &
 server_pid=$!
 
 if wait_for 5 test -s "$port_file"; then ok; else

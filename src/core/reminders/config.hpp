@@ -27,8 +27,12 @@ struct ReminderConfig {
   DeliveryConfig delivery;
 };
 
+// What a webhook alert posts: certcron's JSON, or Slack's {"text": ...}.
+enum class AlertFormat { json, slack };
+
 struct AlertConfig {
   std::string to;  // empty = the local user
+  AlertFormat format = AlertFormat::json;
   DeliveryConfig delivery;
 };
 

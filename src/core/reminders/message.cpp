@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 
 namespace certcron::reminders {
 namespace {
@@ -185,13 +186,12 @@ std::string format_rfc5322_date(Seconds instant) {
   return buffer;
 }
 
-std::string make_message_id(std::string_view mentor_id, std::string_view certification,
-                            std::string_view expires_on, int threshold) {
+namespace {
+
+std::string message_id_of(std::initializer_list<std::string_view> parts) {
   // Length-prefixed parts, so ("ab", "c") and ("a", "bc") differ.
   std::string key;
-  const std::string threshold_text = std::to_string(threshold);
-  for (std::string_view part :
-       {mentor_id, certification, expires_on, std::string_view(threshold_text)}) {
+  for (std::string_view part : parts) {
     key += std::to_string(part.size()) + ":" + std::string(part) + ";";
   }
   char buffer[64];
@@ -199,6 +199,20 @@ std::string make_message_id(std::string_view mentor_id, std::string_view certifi
                 static_cast<unsigned long long>(fnv1a(key, 0xcbf29ce484222325ULL)),
                 static_cast<unsigned long long>(fnv1a(key, 0x84222325cbf29ce4ULL)));
   return buffer;
+}
+
+}  // namespace
+
+std::string make_message_id(std::string_view mentor_id, std::string_view certification,
+                            std::string_view expires_on, int threshold) {
+  const std::string threshold_text = std::to_string(threshold);
+  return message_id_of({mentor_id, certification, expires_on, threshold_text});
+}
+
+std::string make_alert_message_id(std::string_view job_uuid, std::int64_t flip_seq) {
+  // Five parts, so never equal to a reminder's four.
+  const std::string seq_text = std::to_string(flip_seq);
+  return message_id_of({"alert", job_uuid, seq_text, "", ""});
 }
 
 std::string default_sender() {

@@ -7,10 +7,29 @@
 #include "core/reminders/config.hpp"
 #include "core/reminders/reminder_store.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace certcron::reminders {
+
+// What an alert is about (core/alerts.hpp); a webhook posts these instead of a reminder's fields.
+struct AlertFields {
+  AlertFormat format = AlertFormat::json;
+  std::string event;  // "late", "failed", "running_too_long", "recovered"
+  std::string job_id;
+  std::string job_name;
+  std::string job_uuid;
+  std::string state;
+  std::string previous_state;
+  std::string reason;
+  std::string slot;    // RFC 3339, or empty
+  std::string run_id;  // or empty
+  std::string at;      // when the state changed, RFC 3339
+  std::string ping_url;
+  std::string job_url;
+};
 
 struct Message {
   std::string message_id;  // "<5f0c...@certcron>", stable for the same reminder
@@ -27,6 +46,8 @@ struct Message {
   std::string expires_on;  // the local expiry date shown to the mentor (YYYY-MM-DD)
   int days_left = 0;
   int threshold = 0;  // kExpiredThreshold for the reminder after expiry
+
+  std::optional<AlertFields> alert;  // set for alerts only
 };
 
 enum class LineEnding { crlf, lf };
@@ -42,6 +63,9 @@ std::string render_rfc5322(const Message& message, LineEnding ending = LineEndin
 // same reminder always gets the same id, so a repeated delivery can be recognised.
 std::string make_message_id(std::string_view mentor_id, std::string_view certification,
                             std::string_view expires_on, int threshold);
+
+// "<32 hex digits@certcron>" for the alert of one flip of one job: the same on every retry.
+std::string make_alert_message_id(std::string_view job_uuid, std::int64_t flip_seq);
 
 // "Thu, 26 Mar 2026 10:05:00 +0000".
 std::string format_rfc5322_date(Seconds instant);

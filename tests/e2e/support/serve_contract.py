@@ -66,7 +66,7 @@ BEFORE_FIRST_RUN = {"last_run_at", "last_run_status", "last_run_result", "next_r
 
 # src/json/shapes.cpp job_to_json and run_to_json.
 JOB_KEYS = {"id", "name", "description", "type", "cron_expression", "frequency_in_minutes",
-            "grace_time_in_minutes", "server_timezone", "status", "uuid", "ping_url",
+            "grace_time_in_minutes", "max_runtime_in_minutes", "catch_up", "server_timezone", "status", "uuid", "ping_url",
             "human_readable_cron_expression", "last_run_at", "last_run_status", "last_run_result",
             "next_run_at", "latest_result", "latest_result_label", "latest_result_label_color",
             "latest_ping_at", "active_snooze", "created_at", "updated_at"}
