@@ -12,7 +12,7 @@ _certcron_takes_value() {
   case $1 in
     --db | --config | --status | --page | --limit | --name | --cron | --every | --tz | \
       --grace | --description | --days | --job | --from | --count | --listen | --threads | \
-      --minutes | --exit-code | --runtime | --message) return 0 ;;
+      --minutes | --exit-code | --runtime | --message | --max-runtime) return 0 ;;
   esac
   return 1
 }
@@ -21,8 +21,8 @@ _certcron_command_options() {
   case $1 in
     list) echo '--status --page --limit' ;;
     show) echo '' ;;
-    create) echo '--name --cron --every --tz --grace --description --disabled' ;;
-    update) echo '--name --cron --every --tz --grace --description --enable --disable' ;;
+    create) echo '--name --cron --every --tz --grace --description --disabled --max-runtime --no-catch-up' ;;
+    update) echo '--name --cron --every --tz --grace --description --enable --disable --max-runtime --no-max-runtime --catch-up --no-catch-up' ;;
     delete) echo '-y --yes' ;;
     sync) echo '--dry-run --keep-missing -y --yes' ;;
     execute) echo '--dry-run --scheduled' ;;
@@ -187,7 +187,8 @@ _certcron() {
       return 0
       ;;
     --page | --limit | --name | --cron | --every | --grace | --description | --days | \
-      --from | --count | --listen | --threads | --minutes | --exit-code | --runtime | --message)
+      --from | --count | --listen | --threads | --minutes | --exit-code | --runtime | --message | \
+      --max-runtime)
       return 0
       ;;
   esac

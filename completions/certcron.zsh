@@ -77,7 +77,7 @@ _certcron() {
         'runs:run history of a job, newest first'
         'import:load mentors and certifications from a CSV file'
         'due:who would be reminded, and why, without sending'
-        'check:monitoring pass: abandoned runs and late jobs'
+        'check:monitoring pass: late and failed jobs, alerts, catch-up'
         'snooze:silence a job'\''s alerts for a number of minutes'
         'unsnooze:lift a job'\''s snooze'
         'ping:record a ping (starting, finished, failed) from a wrapper'
@@ -103,7 +103,9 @@ _certcron() {
             '--tz[IANA time zone]:time zone:_certcron_zones' \
             '--grace[grace time in minutes]:minutes' \
             '--description[free text]:description' \
-            '--disabled[create the job disabled]' && ret=0 ;;
+            '--disabled[create the job disabled]' \
+            '--max-runtime[minutes a run may take before it is running too long, 1 to 10080]:minutes' \
+            '--no-catch-up[do not run the job when check finds its latest slot missed]' && ret=0 ;;
         update)
           _arguments $globals $job '--name[new unique name]:name' \
             '(--every)--cron[new cron expression]:cron expression' \
@@ -112,7 +114,11 @@ _certcron() {
             '--grace[new grace time in minutes]:minutes' \
             '--description[new description]:description' \
             '(--disable)--enable[enable the job]' \
-            '(--enable)--disable[disable the job]' && ret=0 ;;
+            '(--enable)--disable[disable the job]' \
+            '(--no-max-runtime)--max-runtime[new maximum runtime in minutes, 1 to 10080]:minutes' \
+            '(--max-runtime)--no-max-runtime[remove the maximum runtime]' \
+            '(--no-catch-up)--catch-up[let check run the job for a missed slot]' \
+            '(--catch-up)--no-catch-up[do not let check run the job for a missed slot]' && ret=0 ;;
         snooze)
           _arguments $globals $job '--minutes[how long to silence alerts, 1 to 144000]:minutes' && ret=0 ;;
         unsnooze)

@@ -72,7 +72,7 @@ void run_check(Context& context) {
   if (outcome.alerts_failed) {
     throw CommandFailure(Error::failed(std::to_string(outcome.alerts.failed.size()) +
                                        " alert(s) could not be delivered; see [alerts] in "
-                                       "certcron-config(5)"));
+                                       "certcron.toml(5)"));
   }
 }
 

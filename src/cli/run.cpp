@@ -22,7 +22,7 @@ const std::vector<CommandInfo>& command_table() {
       {"runs", "Run history of a job, newest first", set_runs_command},
       {"import", "Load mentors and certifications from a CSV file", set_import_command},
       {"due", "Who would be reminded, and why, without sending", set_due_command},
-      {"check", "Monitoring pass: abandoned runs and late jobs", set_check_command},
+      {"check", "Monitoring pass: late and failed jobs, alerts, catch-up", set_check_command},
       {"snooze", "Silence a job's alerts for a number of minutes", set_snooze_command},
       {"unsnooze", "Lift a job's snooze", set_unsnooze_command},
       {"ping", "Record a ping (starting, finished, failed) from a wrapper", set_ping_command},

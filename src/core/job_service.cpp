@@ -100,6 +100,14 @@ Result<void> validate_definition(const JobDefinition& definition) {
   return {};
 }
 
+bool monitoring_changed(const JobDefinition& before, const JobDefinition& after) {
+  return before.type != after.type || before.cron_expression != after.cron_expression ||
+         before.frequency_in_minutes != after.frequency_in_minutes ||
+         before.grace_time_in_minutes != after.grace_time_in_minutes ||
+         before.server_timezone != after.server_timezone || before.enabled != after.enabled ||
+         before.max_runtime_in_minutes != after.max_runtime_in_minutes;
+}
+
 Result<PageRequest> validate_page(int page, int limit) {
   FieldErrors errors;
   if (page < 1) {
@@ -232,12 +240,6 @@ JobDefinition apply_changes(JobDefinition definition, const JobChanges& changes)
   return definition;
 }
 
-bool schedule_changed(const JobDefinition& before, const JobDefinition& after) {
-  return before.type != after.type || before.cron_expression != after.cron_expression ||
-         before.frequency_in_minutes != after.frequency_in_minutes ||
-         before.grace_time_in_minutes != after.grace_time_in_minutes ||
-         before.server_timezone != after.server_timezone || before.enabled != after.enabled;
-}
 
 }  // namespace
 
@@ -259,7 +261,7 @@ Result<JobDetails> JobService::update(std::string_view id_or_name, const JobChan
     }
     updated.updated_at = clock_.now();
     std::optional<LatestResult> mark;
-    if (schedule_changed(job->definition, updated.definition)) {
+    if (monitoring_changed(job->definition, updated.definition)) {
       mark = LatestResult::cron_check_changed;
       updated.latest_result = mark;
     }

@@ -57,6 +57,11 @@ constexpr int kMaxMaxRuntimeMinutes = 10080;
 constexpr int kMinSnoozeMinutes = 1;
 constexpr int kMaxSnoozeMinutes = 144000;
 
+// Whether a change of definition changes what is monitored (the schedule, the grace time, the
+// zone, enabled, the runtime limit), so that the job is marked cronCheckChanged; its name,
+// description and catch_up are not.
+bool monitoring_changed(const JobDefinition& before, const JobDefinition& after);
+
 // Rewrites the crontab lines of every job from the store, inside the caller's transaction so
 // that a crontab failure rolls the change back; nothing when there is no crontab.
 Result<void> install_crontab_lines(JobStore& store, CrontabSync* crontab);

@@ -198,6 +198,38 @@ TEST_SUITE("core.job_service") {
     REQUIRE(stored.snooze);
     CHECK(stored.snooze->minutes == 90);
   }
+
+  TEST_CASE("a runtime limit is checked, set, cleared, and marks the job changed; catch_up does not") {
+    testing::ServiceFixture fx;
+    JobService service(*fx.jobs, fx.clock, nullptr, {});
+    REQUIRE(service.create(definition("n", "0 2 * * *")));
+    REQUIRE(fx.jobs->record_monitoring(1, LatestResult::ping_finished, std::nullopt));
+    JobChanges no_catch_up;
+    no_catch_up.catch_up = false;
+    auto kept = service.update("n", no_catch_up);
+    REQUIRE(kept);
+    CHECK_FALSE(kept->job.definition.catch_up);
+    CHECK(kept->job.latest_result == LatestResult::ping_finished);
+
+    JobChanges too_long;
+    too_long.max_runtime_in_minutes = 10081;
+    auto refused = service.update("n", too_long);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().fields.count("max_runtime_in_minutes") == 1);
+
+    JobChanges limit;
+    limit.max_runtime_in_minutes = 90;
+    auto limited = service.update("n", limit);
+    REQUIRE(limited);
+    CHECK(limited->job.definition.max_runtime_in_minutes == 90);
+    CHECK(limited->job.latest_result == LatestResult::cron_check_changed);
+
+    JobChanges clear;
+    clear.max_runtime_in_minutes = std::optional<int>{};
+    auto cleared = service.update("n", clear);
+    REQUIRE(cleared);
+    CHECK_FALSE(cleared->job.definition.max_runtime_in_minutes);
+  }
 }
 
 }  // namespace certcron

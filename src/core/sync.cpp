@@ -163,12 +163,9 @@ Result<void> SyncService::apply(SyncPlan& plan) {
   }
   for (SyncStep& step : plan.steps) {
     if (step.action == SyncAction::update) {
-      // Any change but the description changes what is monitored (as update marks it).
-      const bool schedule_changed =
-          std::ranges::any_of(step.changes, [](const std::string& f) { return f != "description"; });
       std::optional<LatestResult> mark;
-      if (schedule_changed) {
-        mark = LatestResult::cron_check_changed;
+      if (monitoring_changed(step.job->definition, step.definition)) {
+        mark = LatestResult::cron_check_changed;  // as update marks it
       }
       if (auto stored = store_.update_definition(step.job->seq, step.definition, now, mark);
           !stored) {
