@@ -142,7 +142,8 @@ Result<void> read_job_fields(const Json& object, JobChanges& changes) {
 
 }  // namespace
 
-Result<CreateJobRequest> parse_create_body(std::string_view body) {
+Result<CreateJobRequest> parse_create_body(std::string_view body,
+                                           const RequiredFields& required) {
   auto object = parse_object(body, false);
   if (!object) {
     return fail(object.error());
@@ -164,6 +165,9 @@ Result<CreateJobRequest> parse_create_body(std::string_view body) {
   request.grace_time_in_minutes = fields.grace_time_in_minutes;
   request.server_timezone = fields.server_timezone;
   request.enabled = fields.enabled.value_or(true);
+  if (auto complete = check_required_fields(request, required); !complete) {
+    return fail(complete.error());
+  }
   return request;
 }
 
