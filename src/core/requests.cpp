@@ -65,6 +65,15 @@ Result<void> check_required_fields(const CreateJobRequest& request,
   // A job given as cron: by its type, or by its expression when the type is left out.
   const bool is_cron = request.type ? *request.type == ScheduleType::cron
                                     : request.cron_expression.has_value();
+  if (required.schedule_of_type && request.type == ScheduleType::simple &&
+      !request.frequency_in_minutes) {
+    errors["frequency_in_minutes"].push_back(
+        "The frequency in minutes field is required when type is simple.");
+  }
+  if (required.schedule_of_type && request.type == ScheduleType::cron &&
+      !request.cron_expression) {
+    errors["cron_expression"].push_back("The cron expression field is required when type is cron.");
+  }
   if (required.zone_for_cron && is_cron && !request.server_timezone) {
     errors["server_timezone"].push_back(
         "The server timezone field is required when type is cron.");

@@ -217,6 +217,10 @@ TEST_CASE("http.api: the monitoring seed's own routes, in its shapes, on the sam
   CHECK(body_of(lacking)["errors"].contains("type"));
   CHECK(body_of(lacking)["errors"].contains("grace_time_in_minutes"));
   CHECK(body_of(lacking)["errors"].contains("server_timezone"));
+  Response no_frequency = api.call("POST", kChecks,
+                                   R"({"name": "s", "type": "simple", "grace_time_in_minutes": 5})");
+  CHECK(no_frequency.status == 422);
+  CHECK(body_of(no_frequency)["errors"].contains("frequency_in_minutes"));
   Response duplicate = api.call("POST", kChecks, kSimple);
   CHECK(duplicate.status == 422);
   CHECK(body_of(duplicate)["errors"].contains("name"));

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import serve_contract as sc  # noqa: E402
 
@@ -166,7 +167,8 @@ def main():
 
     # --- what the seed requires, each missing one a 422 on that field
     for missing, body in (("grace_time_in_minutes", SEED_SIMPLE), ("type", SEED_SIMPLE),
-                          ("server_timezone", SEED_CRON), ("grace_time_in_minutes", SEED_CRON)):
+                          ("frequency_in_minutes", SEED_SIMPLE), ("server_timezone", SEED_CRON),
+                          ("grace_time_in_minutes", SEED_CRON), ("cron_expression", SEED_CRON)):
         sent = {k: v for k, v in body.items() if k != missing}
         sent["name"] = "lacking " + missing
         r = s.call(f"create {body['type']} without {missing}", "POST", CHECKS, 422, sent)
