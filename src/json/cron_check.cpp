@@ -22,7 +22,6 @@ std::string format_seed_time(Seconds instant) {
 }
 
 std::string human_readable_since(Seconds then, Seconds now) {
-  using std::chrono::seconds;
   struct Unit {
     std::int64_t length;  // in seconds
     const char* name;
