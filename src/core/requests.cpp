@@ -55,6 +55,37 @@ Result<void> check_update_type(std::optional<ScheduleType> type, bool has_cron_e
   return {};
 }
 
+Result<void> check_required_fields(const CreateJobRequest& request,
+                                   const RequiredFields& required) {
+  FieldErrors errors;
+  if (required.type && !request.type) {
+    errors["type"].push_back("The type field is required (cron or simple).");
+  }
+  if (required.grace_time && !request.grace_time_in_minutes) {
+    errors["grace_time_in_minutes"].push_back("The grace time in minutes field is required.");
+  }
+  // A job given as cron: by its type, or by its expression when the type is left out.
+  const bool is_cron = request.type ? *request.type == ScheduleType::cron
+                                    : request.cron_expression.has_value();
+  if (required.schedule_of_type && request.type == ScheduleType::simple &&
+      !request.frequency_in_minutes) {
+    errors["frequency_in_minutes"].push_back(
+        "The frequency in minutes field is required when type is simple.");
+  }
+  if (required.schedule_of_type && request.type == ScheduleType::cron &&
+      !request.cron_expression) {
+    errors["cron_expression"].push_back("The cron expression field is required when type is cron.");
+  }
+  if (required.zone_for_cron && is_cron && !request.server_timezone) {
+    errors["server_timezone"].push_back(
+        "The server timezone field is required when type is cron.");
+  }
+  if (!errors.empty()) {
+    return fail(Error::invalid(std::move(errors)));
+  }
+  return {};
+}
+
 Result<JobStatusFilter> parse_status_filter(std::string_view text) {
   if (text.empty()) {
     return JobStatusFilter::any;

@@ -39,6 +39,21 @@ Result<JobDefinition> definition_from(const CreateJobRequest& request,
 Result<void> check_update_type(std::optional<ScheduleType> type, bool has_cron_expression,
                                bool has_frequency);
 
+// Fields a face requires beyond what definition_from needs. The contract's API and the CLI
+// require none of these; the monitoring seed's own API requires the type and the grace time of
+// every job, the schedule field its type names, and the zone of a cron job.
+struct RequiredFields {
+  bool type = false;
+  bool grace_time = false;
+  bool schedule_of_type = false;  // frequency_in_minutes for simple, cron_expression for cron
+  bool zone_for_cron = false;
+};
+inline constexpr RequiredFields kSeedRequiredFields{true, true, true, true};
+
+// Every field `required` names that `request` lacks, as validation errors keyed by field.
+Result<void> check_required_fields(const CreateJobRequest& request,
+                                   const RequiredFields& required);
+
 // "" (any), "active" or "disabled".
 Result<JobStatusFilter> parse_status_filter(std::string_view text);
 // "" (any) or a run status.

@@ -198,6 +198,95 @@ TEST_CASE("http.api: execute answers 202 at once, the run finishes in the backgr
   CHECK(api.call("POST", std::string(kJobs) + "/cron-001/execute", R"({"dry_run":"no"})").status == 400);
 }
 
+TEST_CASE("http.api: the monitoring seed's own routes, in its shapes, on the same services") {
+  ApiFixture api;
+  constexpr const char* kChecks = "/api/monitors/1/cron-checks";
+  constexpr const char* kSimple = R"({"name": "your cron job name", "type": "simple",
+    "frequency_in_minutes": 10, "grace_time_in_minutes": 15, "description": "a description goes here"})";
+  Response created = api.call("POST", kChecks, kSimple);
+  REQUIRE(created.status == 201);
+  json check = body_of(created);
+  CHECK(check["id"] == 1);
+  CHECK(check["frequency_in_minutes"] == 10);
+  CHECK(check["created_at"] == "2026-03-26 10:00:00");
+  CHECK(api.call("GET", std::string(kJobs) + "/cron-001").status == 200);  // the same job
+
+  // The seed requires what the contract defaults: the type, the grace time, a cron job's zone.
+  Response lacking = api.call("POST", kChecks, R"({"name": "c", "cron_expression": "* * * * *"})");
+  CHECK(lacking.status == 422);
+  CHECK(body_of(lacking)["errors"].contains("type"));
+  CHECK(body_of(lacking)["errors"].contains("grace_time_in_minutes"));
+  CHECK(body_of(lacking)["errors"].contains("server_timezone"));
+  Response no_frequency = api.call("POST", kChecks,
+                                   R"({"name": "s", "type": "simple", "grace_time_in_minutes": 5})");
+  CHECK(no_frequency.status == 422);
+  CHECK(body_of(no_frequency)["errors"].contains("frequency_in_minutes"));
+  Response duplicate = api.call("POST", kChecks, kSimple);
+  CHECK(duplicate.status == 422);
+  CHECK(body_of(duplicate)["errors"].contains("name"));
+
+  Response other_monitor = api.call("GET", "/api/monitors/2/cron-checks");
+  CHECK(other_monitor.status == 404);
+  CHECK(body_of(other_monitor)["message"].is_string());
+  CHECK(api.call("POST", "/api/monitors/x/cron-checks", kSimple).status == 404);
+  Response listed = api.call("GET", kChecks);
+  REQUIRE(listed.status == 200);
+  REQUIRE(body_of(listed)["data"].size() == 1);
+  CHECK(body_of(listed)["data"][0] == check);
+
+  Response updated = api.call("PUT", "/api/cron-checks/1", R"({"grace_time_in_minutes": 20})");
+  REQUIRE(updated.status == 200);
+  CHECK(body_of(updated)["grace_time_in_minutes"] == 20);
+  for (const char* id : {"99", "abc", "cron-001", "-1", "0", "1x"}) {
+    CHECK(api.call("PUT", std::string("/api/cron-checks/") + id, "{}").status == 404);
+  }
+
+  Response snoozed = api.call("POST", "/api/cron-checks/1/snooze", R"({"minutes": 60})");
+  REQUIRE(snoozed.status == 200);
+  CHECK(body_of(snoozed)["active_snooze"] ==
+        json{{"ends_at", "2026-03-26T11:00:00Z"}, {"minutes", 60}});
+  CHECK(api.call("POST", "/api/cron-checks/1/snooze", R"({"minutes": 144001})").status == 422);
+  Response unsnoozed = api.call("POST", "/api/cron-checks/1/unsnooze");
+  REQUIRE(unsnoozed.status == 200);
+  CHECK(body_of(unsnoozed)["active_snooze"].is_null());
+
+  // Sync: a missing zone is keyed by its entry, with the entries' other problems; nothing changes.
+  Response invalid = api.call("POST", std::string(kChecks) + "/sync", R"({"cron_checks": [
+    {"name": "a", "type": "cron", "cron_expression": "* * * * *", "grace_time_in_minutes": 10, "server_timezone": "UTC"},
+    {"name": "b", "type": "cron", "cron_expression": "61 * * * *", "grace_time_in_minutes": 10}]})");
+  CHECK(invalid.status == 422);
+  CHECK(body_of(invalid)["errors"].contains("cron_checks.1.server_timezone"));
+  CHECK(body_of(invalid)["errors"].contains("cron_checks.1.cron_expression"));
+  Response synced = api.call("POST", std::string(kChecks) + "/sync", R"({"cron_checks": [
+    {"name": "your cron job name", "type": "simple", "frequency_in_minutes": 10, "grace_time_in_minutes": 15},
+    {"name": "b", "type": "cron", "cron_expression": "0 * * * *", "grace_time_in_minutes": 10, "server_timezone": "UTC"}]})");
+  REQUIRE(synced.status == 200);
+  json data = body_of(synced)["data"];
+  REQUIRE(data.size() == 2);
+  CHECK(data[0]["id"] == 1);  // updated in place
+  CHECK(data[0]["uuid"] == check["uuid"]);
+  CHECK(data[1]["id"] == 2);
+
+  Response removed = api.call("DELETE", "/api/cron-checks/2");
+  CHECK(removed.status == 204);
+  CHECK(removed.body.empty());
+  CHECK(api.call("DELETE", "/api/cron-checks/2").status == 404);
+  Response not_allowed = api.call("PATCH", "/api/cron-checks/1");
+  CHECK(not_allowed.status == 405);
+  CHECK(header_of(not_allowed, "Allow") == "PUT, DELETE");
+}
+
+TEST_CASE("http.api: the seed's routes need the token like every /api route") {
+  ApiFixture api("s3cret-token");
+  CHECK(api.call("GET", "/api/monitors/1/cron-checks").status == 401);
+  CHECK(api.call("GET", "//api//monitors/1/cron-checks").status == 401);
+  CHECK(api.call("DELETE", "/api/cron-checks/1").status == 401);
+  CHECK(api.call("GET", "/api/monitors/1/cron-checks", "", {{"authorization", "Bearer s3cret-token"}})
+            .status == 200);
+  CHECK(api.call("GET", "//api//monitors/1/cron-checks", "",
+                 {{"authorization", "Bearer s3cret-token"}}).status == 200);
+}
+
 TEST_CASE("http.api: bearer_matches wants the scheme and the exact token") {
   CHECK(bearer_matches("Bearer abc", "abc"));
   CHECK(bearer_matches("bearer abc", "abc"));

@@ -152,7 +152,8 @@ Result<void> read_job_fields(const Json& object, JobChanges& changes) {
 
 }  // namespace
 
-Result<CreateJobRequest> parse_create_body(std::string_view body) {
+Result<CreateJobRequest> parse_create_body(std::string_view body,
+                                           const RequiredFields& required) {
   auto object = parse_object(body, false);
   if (!object) {
     return fail(object.error());
@@ -176,6 +177,9 @@ Result<CreateJobRequest> parse_create_body(std::string_view body) {
   request.enabled = fields.enabled.value_or(true);
   request.max_runtime_in_minutes = fields.max_runtime_in_minutes.value_or(std::nullopt);
   request.catch_up = fields.catch_up.value_or(true);
+  if (auto complete = check_required_fields(request, required); !complete) {
+    return fail(complete.error());
+  }
   return request;
 }
 

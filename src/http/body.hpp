@@ -12,7 +12,10 @@
 
 namespace certcron::http {
 
-Result<CreateJobRequest> parse_create_body(std::string_view body);
+// `required` names the fields this API requires beyond the core's rules (the monitoring seed's
+// routes: kSeedRequiredFields); a missing one is a validation error on that field.
+Result<CreateJobRequest> parse_create_body(std::string_view body,
+                                           const RequiredFields& required = {});
 Result<JobChanges> parse_update_body(std::string_view body);
 // {"dry_run": bool}; an empty body means {}.
 Result<bool> parse_execute_body(std::string_view body);

@@ -37,6 +37,12 @@ void add_monitoring_routes(RouteTable& table);
 void add_ping_routes(RouteTable& table);
 // /healthz and /openapi.json.
 void add_service_routes(RouteTable& table);
+// The monitoring seed's own API (/api/monitors/{monitorId}/cron-checks..., /api/cron-checks/
+// {id}...), in its own shapes; a table of its own, which api.cpp consults for those paths only.
+void add_seed_routes(RouteTable& table);
+// Whether the path (as the router reads it: empty segments do not count) starts with
+// /api/monitors or /api/cron-checks, the seed's routes.
+bool is_seed_path(std::string_view path);
 
 Response json_response(int status, const json::Json& body);
 // The status app/error_codes.hpp gives the error's kind, with json::error_to_json's body.

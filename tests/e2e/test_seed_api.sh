@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The monitoring seed's own cron-check API on a real `certcron serve` on 127.0.0.1, with a token
+# and its own database: support/seed_api.py sends the seed's example bodies verbatim (both
+# creates, the sync, a snooze), validates every answer against the server's /openapi.json and
+# checks every field of the seed's cron check object and every status (201, 200, 204 with no
+# body, 401 without the token, 404 for monitor 2 and unknown ids, 422 in the seed's shape).
+source "$(dirname "$0")/lib.sh"
+
+support="$CERTCRON_SOURCE_DIR/tests/e2e/support"
+t0=2026-03-26T10:00:00Z
+status=0 out="" err=""
+db="$SCRATCH/seed.db" cfg="$SCRATCH/seed.toml"
+cat >"$cfg" <<TOML
+default_timezone = "UTC"
+
+[crontab]
+program = "$support/fake-crontab"
+TOML
+token=$("$py_real" -c 'import secrets; print(secrets.token_hex(16))')
+
+server_pid=""
+trap '[ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+CERTCRON_NOW=$t0 CERTCRON_TOKEN=$token "$CERTCRON_BIN" --db "$db" --config "$cfg" serve --listen 127.0.0.1:0 \
+  >"$SCRATCH/serve.out" 2>"$SCRATCH/serve.err" &
+server_pid=$!
+listening() { grep -q '^certcron: listening on http://' "$SCRATCH/serve.err" || ! kill -0 "$server_pid" 2>/dev/null; }
+wait_for 15 listening || true
+port=$(sed -En 's|^certcron: listening on http://127\.0\.0\.1:([0-9]+)( .*)?$|\1|p' "$SCRATCH/serve.err" | head -n 1)
+if [ -n "$port" ]; then ok; else
+  status=- out="" err=$(cat "$SCRATCH/serve.err"); not_ok "serve --listen 127.0.0.1:0 starts within 15 s"
+  finish
+  exit 1
+fi
+
+rc=0
+timeout 120 "$py_real" "$support/seed_api.py" --port "$port" --token "$token" --bin "$CERTCRON_BIN" \
+  --db "$db" --now "$t0" >"$SCRATCH/seed_api.log" 2>&1 || rc=$?
+any=0
+while IFS= read -r line; do
+  case $line in
+    "PASS "*) ok ;;
+    "FAIL "*) failed=$((failed + 1)); any=1; echo "FAIL: ${line#FAIL }" >&2 ;;
+    *) echo "  | $line" >&2 ;;
+  esac
+done <"$SCRATCH/seed_api.log"
+if [ "$rc" -ne 0 ] && [ "$any" -eq 0 ]; then
+  failed=$((failed + 1)); echo "FAIL: seed_api.py exited $rc" >&2
+fi
+
+kill -TERM "$server_pid" 2>/dev/null
+wait_for 40 eval '! kill -0 '"$server_pid"' 2>/dev/null' || kill -KILL "$server_pid" 2>/dev/null
+wait "$server_pid" && stop_status=0 || stop_status=$?
+server_pid=""
+expect_eq "$stop_status" 0 "the server stops on SIGTERM with exit 0"
+
+# The request log: the seed's routes, with their statuses, and never the token.
+err=$(cat "$SCRATCH/serve.err") out=""
+expect_err '^POST /api/monitors/1/cron-checks 201 [0-9]+us$' "the log has the create's 201"
+expect_err '^DELETE /api/cron-checks/[0-9]+ 204 [0-9]+us$' "the log has the delete's 204"
+expect_err '^GET /api/monitors/2/cron-checks 404 [0-9]+us$' "the log has monitor 2's 404"
+expect_err '^GET /api/monitors/1/cron-checks 401 [0-9]+us$' "the log has the 401 without the token"
+if printf '%s' "$err" | grep -qF -- "$token"; then not_ok "the log never carries the token"; else ok; fi
+
+finish
