@@ -330,11 +330,27 @@ Result<JobDetails> JobService::unsnooze(std::string_view id_or_name) {
 }
 
 Result<JobDetails> JobService::show(std::string_view id_or_name) {
-  auto job = find(id_or_name);
-  if (!job) {
-    return fail(job.error());
+  // The job and its last run from one snapshot, the database locks taken once for both.
+  std::optional<Job> job;
+  std::optional<Run> last_run;
+  auto read = store_.in_read_transaction([&]() -> Result<void> {
+    auto found = find(id_or_name);
+    if (!found) {
+      return fail(found.error());
+    }
+    auto last = store_.last_run(found->seq);
+    if (!last) {
+      return fail(last.error());
+    }
+    job = std::move(*found);
+    last_run = std::move(*last);
+    return {};
+  });
+  if (!read) {
+    return fail(read.error());
   }
-  return details(*job);
+  // Settling a running last run may write, so it happens after the read transaction.
+  return details(std::move(*job), std::move(last_run));
 }
 
 Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest page) {
