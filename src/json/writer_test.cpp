@@ -61,7 +61,7 @@ TEST_SUITE("json.writer") {
           "\"" + replacement + replacement + replacement + "\"");
     for (const std::string text : {"a\xFF" "b", "\xC3", "\xE2\x82" "x", "\xC0\xAF", "\xF4\x90\x80\x80"}) {
       CAPTURE(text);
-      CHECK_NOTHROW((void)nlohmann::json::parse(escaped(text)));
+      CHECK(nlohmann::json::parse(escaped(text)).is_string());  // valid JSON: parse does not throw
       CHECK(escaped(text) == dumped(text));
     }
   }
