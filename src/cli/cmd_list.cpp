@@ -17,11 +17,8 @@ void list_jobs(Context& context, const ListOptions& options) {
   auto request = context.check(validate_page(options.page, options.limit));
   auto page = context.check(context.jobs().list(filter, request));
   if (context.options.json) {
-    json::Json data = json::Json::array();
-    for (const auto& details : page.items) {
-      data.push_back(json::job_to_json(details, context.clock().now(), context.ping_base_url()));
-    }
-    context.out().print_json(json::page_to_json(std::move(data), page.page, page.limit, page.total));
+    context.out().print_json(
+        json::job_page_to_json(page, context.clock().now(), context.ping_base_url()));
     return;
   }
   if (context.options.quiet) {

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <sys/uio.h>
+#include <unistd.h>
+
 namespace certcron::cli {
 namespace {
 
@@ -31,7 +34,14 @@ void serve_api(Context& context, const ServeOptions& options) {
                               std::all_of(line.begin(), line.begin() + method_end,
                                           [](char c) { return c >= 'A' && c <= 'Z'; });
     if (!quiet || !request_line) {
-      std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+      // One write per line, with no formatting: this runs once per request.
+      iovec parts[2] = {{const_cast<char*>(line.data()), line.size()},
+                        {const_cast<char*>("\n"), 1}};
+      const ssize_t written = ::writev(STDERR_FILENO, parts, 2);
+      if (written >= 0 && static_cast<std::size_t>(written) <= line.size()) {
+        std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size() - written),
+                     line.data() + written);  // cut short by a signal: the rest
+      }
     }
   };
   context.check(http::serve(context.settings(), context.clock(), request, log));

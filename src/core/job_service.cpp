@@ -47,6 +47,15 @@ std::string schedule_problem(const Error& error) {
   return text;
 }
 
+// schedule_for, through the cache.
+const schedule::BuiltSchedule& cached_schedule_for(schedule::ScheduleCache& cache,
+                                                   const JobDefinition& definition) {
+  if (definition.type == ScheduleType::simple) {
+    return cache.every(definition.frequency_in_minutes, definition.server_timezone);
+  }
+  return cache.cron(definition.cron_expression, definition.server_timezone);
+}
+
 }  // namespace
 
 Result<schedule::Schedule> schedule_for(const JobDefinition& definition) {
@@ -144,8 +153,8 @@ Result<JobDetails> JobService::details(const Job& job) {
   return details(job, *last);
 }
 
-Result<JobDetails> JobService::details(const Job& job, std::optional<Run> last_run) {
-  JobDetails details{job, std::move(last_run), std::nullopt, "", ""};
+Result<JobDetails> JobService::details(Job job, std::optional<Run> last_run) {
+  JobDetails details{std::move(job), std::move(last_run), std::nullopt, "", ""};
   if (details.last_run && details.last_run->status == RunStatus::running) {
     auto settled = settle_run(store_, clock_, liveness_, *details.last_run);
     if (!settled) {
@@ -156,17 +165,18 @@ Result<JobDetails> JobService::details(const Job& job, std::optional<Run> last_r
       details.job.latest_result = LatestResult::check_failed;
     }
   }
-  auto schedule = schedule_for(job.definition);
-  if (!schedule) {
+  const JobDefinition& definition = details.job.definition;
+  const schedule::BuiltSchedule& built = cached_schedule_for(schedules_, definition);
+  if (!built.schedule) {
     // A stored job whose schedule no longer builds (its zone was removed by a tzdata update)
     // stays listed, with no next run and the reason, rather than failing the whole list or
     // looking like a job that simply never runs.
-    details.schedule_error = schedule_problem(schedule.error());
+    details.schedule_error = schedule_problem(built.schedule.error());
     return details;
   }
-  details.human_readable_cron_expression = schedule->describe();
-  if (job.definition.enabled) {
-    details.next_run_at = schedule->next_fire_after(clock_.now());
+  details.human_readable_cron_expression = built.description;
+  if (definition.enabled) {
+    details.next_run_at = built.schedule->next_fire_after(clock_.now());
   }
   return details;
 }
@@ -334,11 +344,27 @@ Result<JobDetails> JobService::unsnooze(std::string_view id_or_name) {
 }
 
 Result<JobDetails> JobService::show(std::string_view id_or_name) {
-  auto job = find(id_or_name);
-  if (!job) {
-    return fail(job.error());
+  // The job and its last run from one snapshot, the database locks taken once for both.
+  std::optional<Job> job;
+  std::optional<Run> last_run;
+  auto read = store_.in_read_transaction([&]() -> Result<void> {
+    auto found = find(id_or_name);
+    if (!found) {
+      return fail(found.error());
+    }
+    auto last = store_.last_run(found->seq);
+    if (!last) {
+      return fail(last.error());
+    }
+    job = std::move(*found);
+    last_run = std::move(*last);
+    return {};
+  });
+  if (!read) {
+    return fail(read.error());
   }
-  return details(*job);
+  // Settling a running last run may write, so it happens after the read transaction.
+  return details(std::move(*job), std::move(last_run));
 }
 
 Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest page) {
@@ -366,11 +392,13 @@ Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest pa
     return fail(read.error());
   }
   Page<JobDetails> result{{}, jobs.page, jobs.limit, jobs.total};
-  for (const Job& job : jobs.items) {
+  result.items.reserve(jobs.items.size());
+  for (Job& job : jobs.items) {
     auto found = last_runs.find(job.seq);
     // Settling a running last run may write, so it happens after the read transaction.
-    auto item = details(job, found == last_runs.end() ? std::nullopt
-                                                      : std::optional<Run>(found->second));
+    auto item = details(std::move(job), found == last_runs.end()
+                                            ? std::nullopt
+                                            : std::optional<Run>(std::move(found->second)));
     if (!item) {
       return fail(item.error());
     }

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/job.hpp"
 #include "core/run_liveness.hpp"
+#include "core/schedule/schedule_cache.hpp"
 #include "core/store.hpp"
 
 #include <optional>
@@ -89,7 +90,7 @@ class JobService {
   Result<Job> find(std::string_view id_or_name);
   Result<JobDetails> details(const Job& job);
   // The same, with the job's last run already read.
-  Result<JobDetails> details(const Job& job, std::optional<Run> last_run);
+  Result<JobDetails> details(Job job, std::optional<Run> last_run);
 
  private:
   Result<void> install_crontab();
@@ -98,6 +99,8 @@ class JobService {
   const Clock& clock_;
   CrontabSync* crontab_;
   RunLiveness liveness_;
+  // A page's jobs mostly share their schedules: each is parsed and described once.
+  schedule::ScheduleCache schedules_;
 };
 
 // "page must be at least 1", "limit must be between 1 and 100".

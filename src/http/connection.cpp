@@ -5,6 +5,8 @@
 #include <boost/beast/http/write.hpp>
 
 #include <cctype>
+#include <charconv>
+#include <iterator>
 #include <limits>
 #include <vector>
 
@@ -32,14 +34,29 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
 // Headers the transport owns, and values that would split the header block.
 bool may_send_field(const std::string& name, const std::string& value) {
-  static const std::vector<std::string> owned = {"content-length", "transfer-encoding",
-                                                 "connection", "server"};
+  static constexpr std::string_view owned[] = {"content-length", "transfer-encoding",
+                                               "connection", "server"};
   const auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
-  return !name.empty() && std::find(owned.begin(), owned.end(), lower(name)) == owned.end() &&
+  return !name.empty() &&
+         std::none_of(std::begin(owned), std::end(owned),
+                      [&](std::string_view known) { return equals_ignoring_case(name, known); }) &&
          std::none_of(name.begin(), name.end(), bad) &&
          std::none_of(value.begin(), value.end(), bad);
+}
+
+void append_number(std::string& out, std::int64_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 bool is_malformed_http(const beast::error_code& ec) {
@@ -210,18 +227,18 @@ void Connection::on_request(beast::error_code ec) {
 
 // The single place a Handler runs: its failures become a plain 500, the details go to the log.
 Response Connection::call_handler(const Request& request) {
-  const std::string where = log_method_ + " " + log_path_;
+  const auto where = [this] { return log_method_ + " " + log_path_; };
   try {
     Response response = worker_.handler->handle(request);
     if (response.status >= 200 && response.status <= 599) {
       return response;
     }
-    shared_.log("http: handler answered " + where + " with status " +
+    shared_.log("http: handler answered " + where() + " with status " +
                 std::to_string(response.status));
   } catch (const std::exception& e) {
-    shared_.log(one_line("http: handler failed on " + where + ": " + e.what()));
+    shared_.log(one_line("http: handler failed on " + where() + ": " + e.what()));
   } catch (...) {
-    shared_.log("http: handler failed on " + where + ": unknown exception");
+    shared_.log("http: handler failed on " + where() + ": unknown exception");
   }
   return internal_error();
 }
@@ -256,8 +273,14 @@ void Connection::respond(Response response, bool keep_alive, bool head, unsigned
 void Connection::on_written(beast::error_code ec, bool keep_alive, int status) {
   const auto elapsed =
       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_);
-  shared_.log(log_method_ + " " + log_path_ + " " + std::to_string(status) + " " +
-              std::to_string(elapsed.count()) + "us");
+  // "GET /api/v1/x 200 123us", built in a buffer the connection keeps.
+  log_line_.assign(log_method_).push_back(' ');
+  log_line_.append(log_path_).push_back(' ');
+  append_number(log_line_, status);
+  log_line_.push_back(' ');
+  append_number(log_line_, elapsed.count());
+  log_line_.append("us");
+  shared_.log(log_line_);
   if (ec) {
     return;
   }

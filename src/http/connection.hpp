@@ -112,6 +112,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string remote_;
   std::string log_method_ = "-";  // method and raw path (no query) for the log line
   std::string log_path_ = "-";
+  std::string log_line_;  // reused for each request's log line
   SteadyClock::time_point started_ = SteadyClock::now();
   bool counted_;
   bool idle_ = false;

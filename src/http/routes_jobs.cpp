@@ -10,6 +10,18 @@ namespace {
 
 std::string job_path(const std::string& job_id) { return std::string(kApiPrefix) + "/" + job_id; }
 
+// About what a job's object takes, so the body is allocated once.
+constexpr std::size_t kJobBytes = 1024;
+
+// A job (json::write_job) straight into the body, with this server's ping URL.
+Response job_response(int status, RouteCall& call, const JobDetails& details) {
+  Response response = Response::json(status, {});
+  response.body.reserve(kJobBytes);
+  json::JsonWriter out(response.body);
+  json::write_job(out, details, call.app.clock().now(), call.app.ping_base_url());
+  return response;
+}
+
 Response list(RouteCall& call) {
   auto filter = parse_status_filter(call.request.query_param("status").value_or(""));
   if (!filter) {
@@ -23,12 +35,11 @@ Response list(RouteCall& call) {
   if (!listed) {
     return error_response(listed.error());
   }
-  json::Json data = json::Json::array();
-  for (const JobDetails& details : listed->items) {
-    data.push_back(job_json(call, details));
-  }
-  return json_response(200, json::page_to_json(std::move(data), listed->page, listed->limit,
-                                               listed->total));
+  Response response = Response::json(200, {});
+  response.body.reserve(kJobBytes * (listed->items.size() + 1));
+  json::JsonWriter out(response.body);
+  json::write_job_page(out, *listed, call.app.clock().now(), call.app.ping_base_url());
+  return response;
 }
 
 Response create(RouteCall& call) {
@@ -40,14 +51,14 @@ Response create(RouteCall& call) {
   if (!created) {
     return error_response(created.error());
   }
-  Response response = json_response(201, job_json(call, *created));
+  Response response = job_response(201, call, *created);
   response.headers.emplace_back("Location", job_path(created->job.id()));
   return response;
 }
 
 Response show(RouteCall& call) {
   auto shown = call.app.jobs().show(call.captures.at("id"));
-  return shown ? json_response(200, job_json(call, *shown)) : error_response(shown.error());
+  return shown ? job_response(200, call, *shown) : error_response(shown.error());
 }
 
 Response update(RouteCall& call) {
@@ -56,7 +67,7 @@ Response update(RouteCall& call) {
     return error_response(changes.error());
   }
   auto updated = call.app.jobs().update(call.captures.at("id"), *changes);
-  return updated ? json_response(200, job_json(call, *updated)) : error_response(updated.error());
+  return updated ? job_response(200, call, *updated) : error_response(updated.error());
 }
 
 Response remove(RouteCall& call) {

@@ -1,0 +1,210 @@
+#include "json/writer.hpp"
+
+#include "util/time.hpp"
+
+#include <charconv>
+
+namespace certcron::json {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// The length of the well-formed UTF-8 sequence at text[i] (2..4), or, when it is not one, 0
+// with `bad` set to the length of its maximal ill-formed start (at least 1) — one U+FFFD
+// stands for that much, as Unicode recommends and nlohmann's replacing dump does.
+std::size_t utf8_sequence(std::string_view text, std::size_t i, std::size_t& bad) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t length = 0;
+  unsigned char low = 0x80;  // the range the second byte must fall in (Unicode table 3-7)
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
+    high = lead == 0xED ? 0x9F : 0xBF;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    low = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
+    high = lead == 0xF4 ? 0x8F : 0xBF;  // nothing past U+10FFFF
+  } else {
+    bad = 1;
+    return 0;
+  }
+  std::size_t n = 1;
+  for (; n < length && i + n < text.size(); ++n) {
+    const auto c = static_cast<unsigned char>(text[i + n]);
+    const bool fits = n == 1 ? (c >= low && c <= high) : is_continuation(c);
+    if (!fits) {
+      break;
+    }
+  }
+  if (n == length) {
+    return length;
+  }
+  bad = n;
+  return 0;
+}
+
+void append_two_digits(std::string& out, unsigned value) {
+  out.push_back(static_cast<char>('0' + value / 10));
+  out.push_back(static_cast<char>('0' + value % 10));
+}
+
+}  // namespace
+
+void append_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::size_t plain_from = 0;  // start of the run of bytes copied as they are
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      std::size_t bad = 0;
+      if (const std::size_t length = utf8_sequence(text, i, bad); length > 0) {
+        i += length;
+        continue;
+      }
+      out.append(text.substr(plain_from, i - plain_from));
+      out.append(kReplacement);
+      i += bad;
+      plain_from = i;
+      continue;
+    }
+    out.append(text.substr(plain_from, i - plain_from));
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      default: {
+        const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(escape, sizeof escape);
+      }
+    }
+    ++i;
+    plain_from = i;
+  }
+  out.append(text.substr(plain_from));
+}
+
+void JsonWriter::separate() {
+  if (need_comma_) {
+    out_.push_back(',');
+  }
+  need_comma_ = true;
+}
+
+void JsonWriter::quoted(std::string_view text) {
+  out_.push_back('"');
+  append_escaped(out_, text);
+  out_.push_back('"');
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  separate();
+  out_.push_back('{');
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  out_.push_back('}');
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  separate();
+  out_.push_back('[');
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  out_.push_back(']');
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  separate();
+  quoted(name);
+  out_.push_back(':');
+  need_comma_ = false;  // the value follows the colon
+  return *this;
+}
+
+JsonWriter& JsonWriter::string(std::string_view text) {
+  separate();
+  quoted(text);
+  return *this;
+}
+
+JsonWriter& JsonWriter::string_parts(std::initializer_list<std::string_view> parts) {
+  separate();
+  out_.push_back('"');
+  for (const std::string_view part : parts) {
+    append_escaped(out_, part);
+  }
+  out_.push_back('"');
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(std::int64_t value) {
+  separate();
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, static_cast<std::size_t>(end - digits));
+  return *this;
+}
+
+JsonWriter& JsonWriter::boolean(bool value) {
+  separate();
+  out_.append(value ? "true" : "false");
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  separate();
+  out_.append("null");
+  return *this;
+}
+
+JsonWriter& JsonWriter::instant(std::chrono::sys_seconds at) {
+  separate();
+  const auto day = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::year_month_day ymd{day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    quoted(util::format_rfc3339(at));  // outside what four digits hold: the general path
+    return *this;
+  }
+  const auto seconds = (at - day).count();  // 0..86399
+  out_.push_back('"');
+  append_two_digits(out_, static_cast<unsigned>(year / 100));
+  append_two_digits(out_, static_cast<unsigned>(year % 100));
+  out_.push_back('-');
+  append_two_digits(out_, static_cast<unsigned>(ymd.month()));
+  out_.push_back('-');
+  append_two_digits(out_, static_cast<unsigned>(ymd.day()));
+  out_.push_back('T');
+  append_two_digits(out_, static_cast<unsigned>(seconds / 3600));
+  out_.push_back(':');
+  append_two_digits(out_, static_cast<unsigned>(seconds / 60 % 60));
+  out_.push_back(':');
+  append_two_digits(out_, static_cast<unsigned>(seconds % 60));
+  out_.append("Z\"");
+  return *this;
+}
+
+}  // namespace certcron::json
