@@ -13,22 +13,9 @@ namespace certcron {
 namespace {
 
 using testing::at;
+using testing::everyone_alive;
+using testing::RecordingDelivery;
 
-// Keeps what it was given; fails while `failing` is set.
-class RecordingDelivery final : public reminders::Delivery {
- public:
-  Result<void> deliver(const reminders::Message& message) override {
-    if (failing) {
-      return fail(Error::failed("mail relay refused the message"));
-    }
-    sent.push_back(message);
-    return {};
-  }
-  std::vector<reminders::Message> sent;
-  bool failing = false;
-};
-
-RunLiveness everyone_alive() { return {[](std::int64_t, std::int64_t) { return true; }, 1}; }
 
 // The stores, the monitoring pass and the alerts of one database, on the fixture's clock.
 struct MonitoringFixture : testing::ServiceFixture {

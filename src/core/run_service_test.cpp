@@ -8,18 +8,9 @@ namespace certcron {
 namespace {
 
 using testing::at;
+using testing::everyone_alive;
+using testing::RecordingDelivery;
 
-// Records what would be delivered; never fails.
-class RecordingDelivery final : public reminders::Delivery {
- public:
-  Result<void> deliver(const reminders::Message& message) override {
-    sent.push_back(message.message_id);
-    return {};
-  }
-  std::vector<std::string> sent;
-};
-
-RunLiveness everyone_alive() { return {[](std::int64_t, std::int64_t) { return true; }, 1}; }
 RunLiveness everyone_dead() { return {[](std::int64_t, std::int64_t) { return false; }, 1}; }
 
 ExecuteRequest scheduled(const std::string& job) {

@@ -5,6 +5,8 @@
 
 #include "core/clock.hpp"
 #include "core/job_service.hpp"
+#include "core/reminders/delivery.hpp"
+#include "core/run_liveness.hpp"
 #include "store/database.hpp"
 #include "store/job_store.hpp"
 #include "store/reminder_store.hpp"
@@ -17,6 +19,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace certcron::testing {
 
@@ -24,6 +27,25 @@ inline Seconds at(const char* rfc3339) {
   auto parsed = util::parse_rfc3339(rfc3339);
   REQUIRE(parsed);
   return *parsed;
+}
+
+// Keeps every message it is given; fails (and keeps nothing) while `failing` is set.
+class RecordingDelivery final : public reminders::Delivery {
+ public:
+  Result<void> deliver(const reminders::Message& message) override {
+    if (failing) {
+      return fail(Error::failed("mail relay refused the message"));
+    }
+    sent.push_back(message);
+    return {};
+  }
+  std::vector<reminders::Message> sent;
+  bool failing = false;
+};
+
+// Every run's process counts as alive (this process is pid 1 to the services).
+inline RunLiveness everyone_alive() {
+  return {[](std::int64_t, std::int64_t) { return true; }, 1};
 }
 
 // Another connection to a database file, as a second certcron process (cron's, the server's)
