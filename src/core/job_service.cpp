@@ -131,16 +131,24 @@ Result<PageRequest> validate_page(int page, int limit) {
   return PageRequest{page, limit};
 }
 
+namespace {
+
+Error not_found_job(std::string_view id_or_name) {
+  return Error::not_found("no job '" + std::string(id_or_name) +
+                          "'; `certcron list` shows the jobs");
+}
+
+}  // namespace
+
 Result<Job> require_job(JobStore& store, std::string_view id_or_name) {
   auto found = store.find_job(id_or_name);
   if (!found) {
     return fail(found.error());
   }
   if (!*found) {
-    return fail(Error::not_found("no job '" + std::string(id_or_name) +
-                                 "'; `certcron list` shows the jobs"));
+    return fail(not_found_job(id_or_name));
   }
-  return **found;
+  return std::move(**found);
 }
 
 Result<Job> JobService::find(std::string_view id_or_name) { return require_job(store_, id_or_name); }
@@ -344,27 +352,16 @@ Result<JobDetails> JobService::unsnooze(std::string_view id_or_name) {
 }
 
 Result<JobDetails> JobService::show(std::string_view id_or_name) {
-  // The job and its last run from one snapshot, the database locks taken once for both.
-  std::optional<Job> job;
-  std::optional<Run> last_run;
-  auto read = store_.in_read_transaction([&]() -> Result<void> {
-    auto found = find(id_or_name);
-    if (!found) {
-      return fail(found.error());
-    }
-    auto last = store_.last_run(found->seq);
-    if (!last) {
-      return fail(last.error());
-    }
-    job = std::move(*found);
-    last_run = std::move(*last);
-    return {};
-  });
-  if (!read) {
-    return fail(read.error());
+  // The job and its last run from one query: one snapshot, and the database locks taken once.
+  auto found = store_.find_job_with_last_run(id_or_name);
+  if (!found) {
+    return fail(found.error());
   }
-  // Settling a running last run may write, so it happens after the read transaction.
-  return details(std::move(*job), std::move(last_run));
+  if (!*found) {
+    return fail(not_found_job(id_or_name));
+  }
+  // Settling a running last run may write, so it happens after the read.
+  return details(std::move((*found)->job), std::move((*found)->last_run));
 }
 
 Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest page) {

@@ -31,6 +31,11 @@ struct Page {
 
 enum class JobStatusFilter { any, active, disabled };
 
+struct JobWithLastRun {
+  Job job;
+  std::optional<Run> last_run;  // none when the job never ran
+};
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
@@ -75,6 +80,9 @@ class JobStore {
   virtual Result<void> delete_job(std::int64_t job_seq) = 0;  // runs go with it
   // By "cron-001" (or "cron-1") first, then by name.
   virtual Result<std::optional<Job>> find_job(std::string_view id_or_name) = 0;
+  // find_job's job with what last_run gives for it, read by one query.
+  virtual Result<std::optional<JobWithLastRun>> find_job_with_last_run(
+      std::string_view id_or_name) = 0;
   // By sequence only: for re-reading a job inside a transaction, where a name must not stand
   // in for a job deleted meanwhile.
   virtual Result<std::optional<Job>> find_job_by_seq(std::int64_t job_seq) = 0;

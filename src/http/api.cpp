@@ -28,9 +28,9 @@ namespace {
 
 // The contract's examples are written at the prefix doubled; both spellings are served.
 std::string_view canonical_path(std::string_view path) {
-  const std::string doubled = std::string(kApiPrefix) + std::string(kApiPrefix);
-  if (path.starts_with(doubled) &&
-      (path.size() == doubled.size() || path[doubled.size()] == '/')) {
+  const std::size_t doubled = 2 * kApiPrefix.size();
+  if (path.starts_with(kApiPrefix) && path.substr(kApiPrefix.size()).starts_with(kApiPrefix) &&
+      (path.size() == doubled || path[doubled] == '/')) {
     return path.substr(kApiPrefix.size());
   }
   return path;

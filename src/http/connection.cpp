@@ -197,6 +197,7 @@ Request Connection::make_request() {
   Request request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
+  request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
   for (const auto& field : message) {
     request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
   }

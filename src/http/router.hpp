@@ -8,8 +8,11 @@
 
 #include "http/message.hpp"
 
+#include <array>
 #include <functional>
 #include <map>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +24,17 @@ using Captures = std::map<std::string, std::string, std::less<>>;
 template <class Action>
 class Router {
  public:
+  // Patterns have at most kMaxSegments segments.
+  static constexpr std::size_t kMaxSegments = 16;
+
   void add(std::string method, std::string_view pattern, Action action) {
-    routes_.push_back({std::move(method), split(pattern), std::move(action)});
+    std::array<std::string_view, kMaxSegments> held;
+    std::size_t count = 0;
+    if (!split_into(pattern, held, count)) {
+      throw std::logic_error("route pattern with too many segments: " + std::string(pattern));
+    }
+    routes_.push_back({std::move(method), std::vector<std::string>(held.begin(), held.begin() + count),
+                       std::move(action)});
   }
 
   struct Match {
@@ -33,25 +45,43 @@ class Router {
 
   // HEAD is answered as GET (the transport drops the body). `raw_path` is still encoded.
   Match match(std::string_view method, std::string_view raw_path) const {
-    const std::string wanted = method == "HEAD" ? "GET" : std::string(method);
-    const std::vector<std::string> segments = split(raw_path);
+    const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+    // The path's segments on the stack: a path longer than every pattern matches none.
+    std::array<std::string_view, kMaxSegments> held;
+    std::size_t count = 0;
+    if (!split_into(raw_path, held, count)) {
+      return Match{};
+    }
+    const std::span<const std::string_view> segments(held.data(), count);
     Match best;
+    const Route* chosen = nullptr;
     int best_score = -1;
     for (const Route& route : routes_) {
-      Captures captures;
-      const int score = score_of(route.segments, segments, captures);
+      const int score = score_of(route.segments, segments);
       if (score < 0) {
         continue;
       }
       if (score > best_score) {
         best = Match{};
+        chosen = nullptr;
         best_score = score;
       }
       if (score == best_score) {
         add_allowed(best.allowed, route.method);
-        if (route.method == wanted && best.action == nullptr) {
-          best.action = &route.action;
-          best.captures = std::move(captures);
+        if (route.method == wanted && chosen == nullptr) {
+          chosen = &route;
+        }
+      }
+    }
+    if (chosen != nullptr) {
+      // Decoded only for the route taken: score_of has checked that each one decodes.
+      best.action = &chosen->action;
+      for (std::size_t i = 0; i < chosen->segments.size(); ++i) {
+        const std::string& pattern = chosen->segments[i];
+        if (is_capture(pattern)) {
+          std::string decoded;
+          percent_decode(segments[i], false, decoded);
+          best.captures[pattern.substr(1)] = std::move(decoded);
         }
       }
     }
@@ -65,8 +95,10 @@ class Router {
     Action action;
   };
 
-  static std::vector<std::string> split(std::string_view path) {
-    std::vector<std::string> segments;
+  // False when `path` has more than kMaxSegments non-empty segments.
+  static bool split_into(std::string_view path, std::array<std::string_view, kMaxSegments>& out,
+                         std::size_t& count) {
+    count = 0;
     std::size_t start = 0;
     while (start <= path.size()) {
       std::size_t end = path.find('/', start);
@@ -74,28 +106,49 @@ class Router {
         end = path.size();
       }
       if (end > start) {
-        segments.emplace_back(path.substr(start, end - start));
+        if (count == out.size()) {
+          return false;
+        }
+        out[count++] = path.substr(start, end - start);
       }
       start = end + 1;
     }
-    return segments;
+    return true;
   }
 
-  // -1 when `pattern` does not match; otherwise the number of literal segments, so that the
-  // most specific route wins.
+  static bool is_capture(const std::string& segment) {
+    return !segment.empty() && segment[0] == ':';
+  }
+
+  // Whether percent_decode accepts `segment`: each '%' followed by two hex digits.
+  static bool decodes(std::string_view segment) {
+    auto hex = [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    };
+    for (std::size_t i = 0; i < segment.size(); ++i) {
+      if (segment[i] == '%') {
+        if (i + 2 >= segment.size() || !hex(segment[i + 1]) || !hex(segment[i + 2])) {
+          return false;
+        }
+        i += 2;
+      }
+    }
+    return true;
+  }
+
+  // -1 when `pattern` does not match (a capture that does not decode does not match);
+  // otherwise the number of literal segments, so that the most specific route wins.
   static int score_of(const std::vector<std::string>& pattern,
-                      const std::vector<std::string>& segments, Captures& captures) {
+                      std::span<const std::string_view> segments) {
     if (pattern.size() != segments.size()) {
       return -1;
     }
     int literals = 0;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
-      if (!pattern[i].empty() && pattern[i][0] == ':') {
-        std::string decoded;
-        if (!percent_decode(segments[i], false, decoded)) {
+      if (is_capture(pattern[i])) {
+        if (!decodes(segments[i])) {
           return -1;
         }
-        captures[pattern[i].substr(1)] = std::move(decoded);
       } else if (pattern[i] == segments[i]) {
         ++literals;
       } else {

@@ -49,35 +49,6 @@ const std::string& count_sql(JobStatusFilter filter) {
   return sql[static_cast<std::size_t>(filter)];
 }
 
-Job job_from_row(SQLite::Statement& row) {
-  Job job;
-  job.seq = row.getColumn(0).getInt64();
-  JobDefinition& def = job.definition;
-  def.name = row.getColumn(1).getString();
-  def.description = row.getColumn(2).getString();
-  def.type = row.getColumn(3).getString() == "simple" ? ScheduleType::simple : ScheduleType::cron;
-  def.cron_expression = row.getColumn(4).isNull() ? "" : row.getColumn(4).getString();
-  def.frequency_in_minutes = row.getColumn(5).isNull() ? 0 : row.getColumn(5).getInt();
-  def.grace_time_in_minutes = row.getColumn(6).getInt();
-  def.server_timezone = row.getColumn(7).getString();
-  def.enabled = row.getColumn(8).getInt() != 0;
-  job.uuid = row.getColumn(9).getString();
-  job.created_at = to_seconds(row.getColumn(10).getInt64());
-  job.updated_at = to_seconds(row.getColumn(11).getInt64());
-  if (!row.getColumn(12).isNull()) {
-    job.latest_result = parse_latest_result(row.getColumn(12).getString());
-  }
-  job.latest_ping_at = optional_seconds(row.getColumn(13));
-  if (!row.getColumn(14).isNull()) {
-    job.snooze = Snooze{to_seconds(row.getColumn(14).getInt64()), row.getColumn(15).getInt()};
-  }
-  if (!row.getColumn(16).isNull()) {
-    def.max_runtime_in_minutes = row.getColumn(16).getInt();
-  }
-  def.catch_up = row.getColumn(17).getInt() != 0;
-  return job;
-}
-
 void bind_definition(SQLite::Statement& statement, const JobDefinition& def) {
   statement.bind(":name", def.name);
   statement.bind(":description", def.description);
@@ -138,6 +109,40 @@ class RollbackUnlessCommitted {
 };
 
 }  // namespace
+
+namespace rows {
+
+Job job_from_row(SQLite::Statement& row, int first) {
+  auto column = [&](int index) { return row.getColumn(first + index); };
+  Job job;
+  job.seq = column(0).getInt64();
+  JobDefinition& def = job.definition;
+  def.name = column(1).getString();
+  def.description = column(2).getString();
+  def.type = column(3).getString() == "simple" ? ScheduleType::simple : ScheduleType::cron;
+  def.cron_expression = column(4).isNull() ? "" : column(4).getString();
+  def.frequency_in_minutes = column(5).isNull() ? 0 : column(5).getInt();
+  def.grace_time_in_minutes = column(6).getInt();
+  def.server_timezone = column(7).getString();
+  def.enabled = column(8).getInt() != 0;
+  job.uuid = column(9).getString();
+  job.created_at = to_seconds(column(10).getInt64());
+  job.updated_at = to_seconds(column(11).getInt64());
+  if (!column(12).isNull()) {
+    job.latest_result = parse_latest_result(column(12).getString());
+  }
+  job.latest_ping_at = optional_seconds(column(13));
+  if (!column(14).isNull()) {
+    job.snooze = Snooze{to_seconds(column(14).getInt64()), column(15).getInt()};
+  }
+  if (!column(16).isNull()) {
+    def.max_runtime_in_minutes = column(16).getInt();
+  }
+  def.catch_up = column(17).getInt() != 0;
+  return job;
+}
+
+}  // namespace rows
 
 SqliteJobStore::SqliteJobStore(SQLite::Database& db, std::string path)
     : db_(db), path_(std::move(path)), statements_(std::make_unique<StatementCache>(db)) {}

@@ -37,6 +37,8 @@ class SqliteJobStore final : public JobStore {
   Result<void> set_snooze(std::int64_t job_seq, std::optional<Snooze> snooze) override;
   Result<void> delete_job(std::int64_t job_seq) override;
   Result<std::optional<Job>> find_job(std::string_view id_or_name) override;
+  Result<std::optional<JobWithLastRun>> find_job_with_last_run(
+      std::string_view id_or_name) override;
   Result<std::optional<Job>> find_job_by_name(std::string_view name) override;
   Result<std::optional<Job>> find_job_by_seq(std::int64_t job_seq) override;
   Result<Page<Job>> list_jobs(JobStatusFilter filter, PageRequest page) override;
@@ -62,11 +64,17 @@ class SqliteJobStore final : public JobStore {
   // The newest run of each job in a JSON array of job seqs (?1): exposed so a test can check
   // its plan (one seek on runs_by_job per job, no temporary table).
   static const char* const kLastRunsSql;
+  // A job (by seq or by name, ?) with its newest run found through runs_by_job: exposed so
+  // a test can check its plan (no temporary table, no scan).
+  static const std::string kJobWithLastRunBySeqSql;
+  static const std::string kJobWithLastRunByNameSql;
   // The page of list_jobs for each filter (exposed for the same kind of test).
   static const std::string& list_page_sql(JobStatusFilter filter);
 
  private:
   Result<void> transact(const char* begin, const std::function<Result<void>()>& work);
+  Result<std::optional<JobWithLastRun>> find_job_with_last_run_where(
+      const std::string& sql, const std::function<void(SQLite::Statement&)>& bind);
   Result<std::optional<Job>> find_job_where(const std::string& sql,
                                             const std::function<void(SQLite::Statement&)>& bind);
   Result<std::optional<Run>> find_run_where(const std::string& sql, std::int64_t value);

@@ -341,6 +341,67 @@ TEST_SUITE("store") {
     CHECK(none->empty());
   }
 
+  TEST_CASE("a job with its last run comes back from one query, as find_job and last_run give them") {
+    OpenStore open;
+    SqliteJobStore& store = open.store();
+    auto busy = store.insert_job(daily("busy"), at(1));
+    auto idle = store.insert_job(daily("idle"), at(1));
+    auto other = store.insert_job(daily("other"), at(1));
+    REQUIRE((busy && idle && other));
+    // Interleaved with another job's runs, so the newest run of a job is not the newest run.
+    for (int i = 0; i < 4; ++i) {
+      Run run;
+      run.job_seq = i == 3 ? other->seq : busy->seq;
+      run.started_at = at(100 + i);
+      run.completed_at = at(200 + i);
+      run.status = i == 2 ? RunStatus::failed : RunStatus::success;
+      run.result = RunResult{1, 2, 3, 4, {}};
+      run.error_message = "error " + std::to_string(i);
+      auto inserted = store.insert_run(run);
+      REQUIRE(inserted);
+      REQUIRE(store.update_run(*inserted));  // the counts are written when a run ends
+    }
+    for (const std::string& key : {busy->id(), std::string("busy"), idle->id(),
+                                   std::string("idle"), other->id()}) {
+      CAPTURE(key);
+      auto both = store.find_job_with_last_run(key);
+      REQUIRE(both);
+      REQUIRE(both->has_value());
+      auto job = store.find_job(key);
+      REQUIRE(job);
+      REQUIRE(job->has_value());
+      const Job& joined_job = (*both)->job;
+      CHECK(joined_job.seq == (*job)->seq);
+      CHECK(joined_job.uuid == (*job)->uuid);
+      CHECK(joined_job.definition.name == (*job)->definition.name);
+      CHECK(joined_job.definition.cron_expression == (*job)->definition.cron_expression);
+      CHECK(joined_job.definition.catch_up == (*job)->definition.catch_up);
+      CHECK(joined_job.created_at == (*job)->created_at);
+      auto last = store.last_run((*both)->job.seq);
+      REQUIRE(last);
+      REQUIRE((*both)->last_run.has_value() == last->has_value());
+      if (*last) {
+        const Run& joined = *(*both)->last_run;
+        CHECK(joined.seq == (*last)->seq);
+        CHECK(joined.job_seq == (*last)->job_seq);
+        CHECK(joined.status == (*last)->status);
+        CHECK(joined.started_at == (*last)->started_at);
+        CHECK(joined.completed_at == (*last)->completed_at);
+        CHECK(joined.error_message == (*last)->error_message);
+        REQUIRE(joined.result);
+        CHECK(joined.result->mentors_checked == 1);
+        CHECK(joined.result->errors == 4);
+      }
+    }
+    auto busy_both = store.find_job_with_last_run("busy");
+    REQUIRE((busy_both && *busy_both && (*busy_both)->last_run));
+    CHECK((*busy_both)->last_run->error_message == "error 2");
+    CHECK_FALSE((*store.find_job_with_last_run("idle"))->last_run.has_value());
+    auto missing = store.find_job_with_last_run("nobody");
+    REQUIRE(missing);
+    CHECK_FALSE(missing->has_value());
+  }
+
   TEST_CASE("a read transaction gives its work's result and leaves the store writable") {
     OpenStore open;
     SqliteJobStore& store = open.store();

@@ -34,6 +34,11 @@ inline void bind_optional_seconds(SQLite::Statement& statement, int index,
   }
 }
 
+// A job (the columns of kJobColumns) or a run (of kRunColumns) read from column `first` on,
+// so that one row can carry both. In job_store.cpp and run_store.cpp.
+Job job_from_row(SQLite::Statement& row, int first = 0);
+Run run_from_row(SQLite::Statement& row, int first = 0);
+
 inline bool is_unique_violation(const SQLite::Exception& error) {
   return error.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
 }

@@ -23,28 +23,48 @@ const std::string kLastRun = kSelectRuns + " WHERE job_seq = ? ORDER BY seq DESC
 const std::string kRunsOfJob = kSelectRuns + " WHERE job_seq = ?1 ORDER BY seq DESC LIMIT ?2 OFFSET ?3";
 const std::string kRunsOfJobWithStatus =
     kSelectRuns + " WHERE job_seq = ?1 AND status = ?4 ORDER BY seq DESC LIMIT ?2 OFFSET ?3";
+// A job's columns (as kJobColumns in job_store.cpp) then its newest run's (as kRunColumns;
+// all null when it never ran), followed by the job's condition. The correlated max() is one
+// seek on runs_by_job, as in kLastRunsSql.
+const std::string kJobWithLastRun =
+    "SELECT j.seq, j.name, j.description, j.type, j.cron_expression, j.frequency_in_minutes, "
+    "j.grace_time_in_minutes, j.server_timezone, j.enabled, j.uuid, j.created_at, "
+    "j.updated_at, j.latest_result, j.latest_ping_at, j.snooze_ends_at, j.snooze_minutes, "
+    "j.max_runtime_in_minutes, j.catch_up, "
+    "r.seq, r.job_seq, r.trigger, r.scheduled_for, r.started_at, r.completed_at, r.status, "
+    "r.dry_run, r.pid, r.mentors_checked, r.certifications_checked, r.reminders_sent, "
+    "r.errors, r.error_message, r.pid_start "
+    "FROM jobs AS j LEFT JOIN runs AS r "
+    "ON r.seq = (SELECT max(seq) FROM runs WHERE runs.job_seq = j.seq) WHERE ";
+constexpr int kFirstRunColumn = 18;
 
-Run run_from_row(SQLite::Statement& row) {
+
+}  // namespace
+
+namespace rows {
+
+Run run_from_row(SQLite::Statement& row, int first) {
+  auto column = [&](int index) { return row.getColumn(first + index); };
   Run run;
-  run.seq = row.getColumn(0).getInt64();
-  run.job_seq = row.getColumn(1).getInt64();
-  run.trigger = parse_run_trigger(row.getColumn(2).getString()).value_or(RunTrigger::manual);
-  run.scheduled_for = optional_seconds(row.getColumn(3));
-  run.started_at = to_seconds(row.getColumn(4).getInt64());
-  run.completed_at = optional_seconds(row.getColumn(5));
-  run.status = parse_run_status(row.getColumn(6).getString()).value_or(RunStatus::failed);
-  run.dry_run = row.getColumn(7).getInt() != 0;
-  run.pid = row.getColumn(8).getInt64();
-  if (!row.getColumn(9).isNull()) {
-    run.result = RunResult{row.getColumn(9).getInt64(), row.getColumn(10).getInt64(),
-                           row.getColumn(11).getInt64(), row.getColumn(12).getInt64(), {}};
+  run.seq = column(0).getInt64();
+  run.job_seq = column(1).getInt64();
+  run.trigger = parse_run_trigger(column(2).getString()).value_or(RunTrigger::manual);
+  run.scheduled_for = optional_seconds(column(3));
+  run.started_at = to_seconds(column(4).getInt64());
+  run.completed_at = optional_seconds(column(5));
+  run.status = parse_run_status(column(6).getString()).value_or(RunStatus::failed);
+  run.dry_run = column(7).getInt() != 0;
+  run.pid = column(8).getInt64();
+  if (!column(9).isNull()) {
+    run.result = RunResult{column(9).getInt64(), column(10).getInt64(),
+                           column(11).getInt64(), column(12).getInt64(), {}};
   }
-  run.error_message = row.getColumn(13).getString();
-  run.pid_start = row.getColumn(14).getInt64();
+  run.error_message = column(13).getString();
+  run.pid_start = column(14).getInt64();
   return run;
 }
 
-}  // namespace
+}  // namespace rows
 
 // json_each walks the array; per job, the correlated max() is one seek on runs_by_job
 // (job_seq, seq) however many runs the job has, then the run by its primary key.
@@ -54,6 +74,43 @@ const char* const SqliteJobStore::kLastRunsSql =
     "r.errors, r.error_message, r.pid_start "
     "FROM json_each(?1) AS j JOIN runs AS r "
     "ON r.seq = (SELECT max(seq) FROM runs WHERE runs.job_seq = j.value)";
+
+const std::string SqliteJobStore::kJobWithLastRunBySeqSql = kJobWithLastRun + "j.seq = ?";
+const std::string SqliteJobStore::kJobWithLastRunByNameSql = kJobWithLastRun + "j.name = ?";
+
+Result<std::optional<JobWithLastRun>> SqliteJobStore::find_job_with_last_run(
+    std::string_view id_or_name) {
+  if (auto seq = parse_job_id(id_or_name)) {
+    auto by_id = find_job_with_last_run_where(
+        kJobWithLastRunBySeqSql, [&](SQLite::Statement& query) { query.bind(1, static_cast<std::int64_t>(*seq)); });
+    if (!by_id || *by_id) {
+      return by_id;
+    }
+  }
+  return find_job_with_last_run_where(kJobWithLastRunByNameSql, [&](SQLite::Statement& query) {
+    query.bind(1, std::string(id_or_name));  // text (the (pointer, size) overload binds a blob)
+  });
+}
+
+Result<std::optional<JobWithLastRun>> SqliteJobStore::find_job_with_last_run_where(
+    const std::string& sql, const std::function<void(SQLite::Statement&)>& bind) {
+  std::optional<JobWithLastRun> found;
+  auto ran = guarded([&] {
+    auto query = statements_->use(sql);
+    bind(*query);
+    if (query->executeStep()) {
+      found.emplace();
+      found->job = job_from_row(*query);
+      if (!query->getColumn(kFirstRunColumn).isNull()) {
+        found->last_run = run_from_row(*query, kFirstRunColumn);
+      }
+    }
+  });
+  if (!ran) {
+    return fail(ran.error());
+  }
+  return found;
+}
 
 Error SqliteJobStore::conflict_for(const Run& refused) {
   auto holder = running_run(refused.job_seq);
