@@ -63,6 +63,9 @@ void append_job(std::string& out, sqlite3_stmt* s, std::string_view ping_base,
   append_nullable_int(out, s, kFrequency);
   out.append(",\"grace_time_in_minutes\":");
   append_int(out, sqlite3_column_int64(s, kGrace));
+  out.append(",\"max_runtime_in_minutes\":");
+  append_nullable_int(out, s, kMaxRuntime);
+  out.append(sqlite3_column_int(s, kCatchUp) != 0 ? ",\"catch_up\":true" : ",\"catch_up\":false");
   out.append(",\"server_timezone\":");
   append_json_string(out, column_text(s, kZone));
   out.append(sqlite3_column_int(s, kEnabled) != 0 ? ",\"status\":\"active\""
@@ -121,6 +124,8 @@ void append_job(std::string& out, sqlite3_stmt* s, std::string_view ping_base,
   } else {
     out.append("null");
   }
+  // Every zone the floor handles exists, so no schedule ever fails to compute.
+  out.append(",\"schedule_error\":null");
 
   const std::string_view latest = column_text(s, kLatestResult);
   out.append(",\"latest_result\":");

@@ -15,7 +15,7 @@ inline constexpr const char* kJobColumns = R"sql(
   j.seq, j.name, j.description, j.type, j.cron_expression, j.frequency_in_minutes,
   j.grace_time_in_minutes, j.server_timezone, j.enabled, j.uuid, j.created_at, j.updated_at,
   j.latest_result, j.latest_ping_at, j.snooze_ends_at, j.snooze_minutes,
-  r.started_at, r.status, r.mentors_checked, r.reminders_sent, r.errors,
+  j.max_runtime_in_minutes, j.catch_up, r.started_at, r.status, r.mentors_checked, r.reminders_sent, r.errors,
   r.certifications_checked)sql";
 inline constexpr const char* kJobFrom = R"sql(
   FROM jobs j
@@ -25,7 +25,7 @@ inline constexpr const char* kJobFrom = R"sql(
 enum Column : int {
   kSeq, kName, kDescription, kType, kCron, kFrequency, kGrace, kZone, kEnabled, kUuid,
   kCreated, kUpdated, kLatestResult, kLatestPing, kSnoozeEnds, kSnoozeMinutes,
-  kRunStarted, kRunStatus, kRunMentors, kRunReminders, kRunErrors, kRunCertifications, kTotal
+  kMaxRuntime, kCatchUp, kRunStarted, kRunStatus, kRunMentors, kRunReminders, kRunErrors, kRunCertifications, kTotal
 };
 
 // Appends the job object of the current row of `s`, keys in the contract's order.
