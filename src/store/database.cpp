@@ -5,15 +5,34 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
 #include <system_error>
+#include <thread>
 
 namespace certcron::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
+constexpr std::chrono::milliseconds kBusyTimeout{5000};
+
+// Waits for another connection's write lock for up to kBusyTimeout, trying again every
+// millisecond or two. SQLite's own busy timeout backs off to 100 ms between tries, so a CLI
+// command waiting behind a server that writes continuously (each transaction a few ms, the
+// lock free between them for less than that) kept missing the gaps and gave up as busy.
+int busy_wait(void* /*unused*/, int attempts) {
+  thread_local std::chrono::steady_clock::time_point started;
+  const auto now = std::chrono::steady_clock::now();
+  if (attempts == 0) {
+    started = now;
+  }
+  if (now - started >= kBusyTimeout) {
+    return 0;  // SQLITE_BUSY to the caller: ErrorKind::busy
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds{attempts < 20 ? 1 : 2});
+  return 1;
+}
 
 int user_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
@@ -104,7 +123,7 @@ Result<std::unique_ptr<SQLite::Database>> open_database_at_version(const std::st
     // only costs time.
     db = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
-    db->setBusyTimeout(kBusyTimeoutMs);
+    sqlite3_busy_handler(db->getHandle(), &busy_wait, nullptr);
     db->exec("PRAGMA foreign_keys = ON");
     if (db->execAndGet("PRAGMA journal_mode").getString() != "wal") {
       db->exec("PRAGMA journal_mode = WAL");

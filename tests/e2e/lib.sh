@@ -54,6 +54,23 @@ expect_json() {
   got=$(printf '%s' "$out" | python3 -c "import json,sys; j=json.load(sys.stdin); print(json.dumps($1))" 2>&1) || true
   if [ "$got" = "$2" ]; then ok; else not_ok "$3 (json $1 = $got, expected $2)"; fi
 }
+# count_checks LOG RC WHAT: counts the PASS/FAIL lines a python check script wrote to LOG as
+# checks here (other lines are shown, indented); a script that stopped (RC != 0) without
+# saying why is one failure more.
+count_checks() {
+  local line any=0
+  while IFS= read -r line; do
+    case $line in
+      "PASS "*) ok ;;
+      "FAIL "*) failed=$((failed + 1)); any=1; echo "FAIL: ${line#FAIL }" >&2 ;;
+      *) echo "  | $line" >&2 ;;
+    esac
+  done <"$1"
+  if [ "$2" -ne 0 ] && [ "$any" -eq 0 ]; then
+    failed=$((failed + 1))
+    echo "FAIL: $3 exited $2 ($1)" >&2
+  fi
+}
 expect_eq() { if [ "$1" = "$2" ]; then ok; else not_ok "$3 (got '$1', expected '$2')"; fi; }
 
 # wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds; false on time out.

@@ -35,17 +35,7 @@ fi
 rc=0
 timeout 120 "$py_real" "$support/seed_api.py" --port "$port" --token "$token" --bin "$CERTCRON_BIN" \
   --db "$db" --now "$t0" >"$SCRATCH/seed_api.log" 2>&1 || rc=$?
-any=0
-while IFS= read -r line; do
-  case $line in
-    "PASS "*) ok ;;
-    "FAIL "*) failed=$((failed + 1)); any=1; echo "FAIL: ${line#FAIL }" >&2 ;;
-    *) echo "  | $line" >&2 ;;
-  esac
-done <"$SCRATCH/seed_api.log"
-if [ "$rc" -ne 0 ] && [ "$any" -eq 0 ]; then
-  failed=$((failed + 1)); echo "FAIL: seed_api.py exited $rc" >&2
-fi
+count_checks "$SCRATCH/seed_api.log" "$rc" seed_api.py
 
 kill -TERM "$server_pid" 2>/dev/null
 wait_for 40 eval '! kill -0 '"$server_pid"' 2>/dev/null' || kill -KILL "$server_pid" 2>/dev/null

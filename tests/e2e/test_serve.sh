@@ -24,27 +24,11 @@ kill_servers() {
 }
 trap 'kill_servers; rm -rf "$SCRATCH"' EXIT  # lib.sh's trap, plus the servers
 
-# contract_log LOG RC: counts the PASS/FAIL lines of a serve_contract.py run as checks here;
-# a run that stopped early (RC != 0) without saying why is one failure more.
-contract_log() {
-  local line any=0
-  while IFS= read -r line; do
-    case $line in
-      "PASS "*) ok ;;
-      "FAIL "*) failed=$((failed + 1)); any=1; echo "FAIL: ${line#FAIL }" >&2 ;;
-      *) echo "  | $line" >&2 ;;
-    esac
-  done <"$1"
-  if [ "$2" -ne 0 ] && [ "$any" -eq 0 ]; then
-    failed=$((failed + 1))
-    echo "FAIL: serve_contract.py exited $2 ($1)" >&2
-  fi
-}
 # contract SCENARIO ARGS...: runs one scenario of serve_contract.py.
 contract() {
   local log="$SCRATCH/contract-$1.log" rc=0
   "$py_real" "$support/serve_contract.py" "$1" --doc "$doc" "${@:2}" >"$log" 2>&1 || rc=$?
-  contract_log "$log" "$rc"
+  count_checks "$log" "$rc" serve_contract.py
 }
 
 # start_server NAME [VAR=VALUE...] ARGS...: runs `certcron ARGS...` in the background with those
@@ -165,7 +149,7 @@ while [ "$(date +%s)" -lt "$deadline" ] && [ "$cli_runs" -lt 200 ]; do
   fi
 done
 wait "$writers_pid" && rc=0 || rc=$?
-contract_log "$SCRATCH/writers.log" "$rc"
+count_checks "$SCRATCH/writers.log" "$rc" serve_contract.py
 status=$cli_errors out="" err=$(head -c 2000 "$SCRATCH/cli_writer.err")
 if [ "$cli_errors" -eq 0 ] && [ "$cli_runs" -ge 2 ]; then ok; else
   not_ok "$cli_runs CLI updates while the API writes: every one exits 0 (status = how many did not)"

@@ -272,17 +272,7 @@ if [ -n "$port" ]; then
   rc=0
   timeout 120 "$py_real" "$support/sync_http.py" --port "$port" --doc "$CERTCRON_SOURCE_DIR/src/http/openapi.json" \
     --crontab-file "$SCRATCH/http-crontab.txt" >"$SCRATCH/sync_http.log" 2>&1 || rc=$?
-  any=0
-  while IFS= read -r line; do
-    case $line in
-      "PASS "*) ok ;;
-      "FAIL "*) failed=$((failed + 1)); any=1; echo "FAIL: ${line#FAIL }" >&2 ;;
-      *) echo "  | $line" >&2 ;;
-    esac
-  done <"$SCRATCH/sync_http.log"
-  if [ "$rc" -ne 0 ] && [ "$any" -eq 0 ]; then
-    failed=$((failed + 1)); echo "FAIL: sync_http.py exited $rc" >&2
-  fi
+  count_checks "$SCRATCH/sync_http.log" "$rc" sync_http.py
   kill -TERM "$server_pid" 2>/dev/null
   wait_for 40 eval '! kill -0 '"$server_pid"' 2>/dev/null' || kill -KILL "$server_pid" 2>/dev/null
   wait "$server_pid" 2>/dev/null
