@@ -52,7 +52,7 @@ void show_due(Context& context, const DueOptions& options) {
   if (rows.empty()) {
     context.out().line("No reminder is due as of " + util::format_rfc3339(at) + " (" +
                        std::to_string(counts.certifications_checked) +
-                       " certifications near a threshold, all already reminded).");
+                       " certifications checked).");
     return;
   }
   context.out().print_table({"MENTOR", "NAME", "CERTIFICATION", "EXPIRES", "THRESHOLD", "WHY"},

@@ -31,8 +31,8 @@ void execute_job(Context& context, const ExecuteOptions& options) {
                         !options.scheduled);
   reminders::CheckOptions hooks;
   hooks.progress = [&](const reminders::CheckProgress& p) {
-    progress.show("checked " + std::to_string(p.scanned) + "/" + std::to_string(p.total) +
-                  " certifications, " + std::to_string(p.reminders_sent) + " sent, " +
+    progress.show("read " + std::to_string(p.candidates) + " candidates, " +
+                  std::to_string(p.reminders_sent) + " sent, " +
                   std::to_string(p.errors) + " errors");
   };
   if (context.options.verbose) {

@@ -72,6 +72,7 @@ const std::vector<Migration>& migrations() {
       {3, "the start time of a run's process", kMigration3RunProcessStart},
       {4, "the ping history of each job", kMigration4Pings},
       {5, "monitoring flips and alerts, max runtime and catch-up", kMigration5Flips},
+      {6, "the due query's covering index, reminder totals and watermarks", kMigration6DueQuery},
   };
   return steps;
 }

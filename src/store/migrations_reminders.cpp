@@ -41,4 +41,34 @@ CREATE TABLE reminder_ledger (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// The totals are kept by upsert (inserts) and by the triggers below (deletes, which only a
+// mentor's removal cascades to), so a run never counts a million rows to report them.
+const char* const kMigration6DueQuery = R"sql(
+DROP INDEX certifications_by_expiry;
+CREATE INDEX certifications_by_expiry ON certifications (expires_at, expires_on);
+
+CREATE TABLE reminder_totals (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  mentors INTEGER NOT NULL,
+  certifications INTEGER NOT NULL,
+  data_version INTEGER NOT NULL
+) STRICT;
+INSERT INTO reminder_totals (id, mentors, certifications, data_version)
+  SELECT 1, (SELECT count(*) FROM mentors), (SELECT count(*) FROM certifications), 1;
+
+CREATE TRIGGER mentors_deleted AFTER DELETE ON mentors BEGIN
+  UPDATE reminder_totals SET mentors = mentors - 1, data_version = data_version + 1;
+END;
+CREATE TRIGGER certifications_deleted AFTER DELETE ON certifications BEGIN
+  UPDATE reminder_totals SET certifications = certifications - 1,
+    data_version = data_version + 1;
+END;
+
+CREATE TABLE reminder_watermarks (
+  policy TEXT PRIMARY KEY,
+  through_day INTEGER NOT NULL,
+  data_version INTEGER NOT NULL
+) STRICT;
+)sql";
+
 }  // namespace certcron::store

@@ -47,6 +47,63 @@ const char* to_text(LedgerOutcome outcome) {
 
 }  // namespace
 
+// The due query through the C API: its columns are read straight into the page, and its
+// virtual-machine steps can be counted (SQLiteCpp keeps the handle private).
+class RawStatement {
+ public:
+  RawStatement(sqlite3* db, const char* sql) : db_(db) {
+    const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) {
+      throw SQLite::Exception(db, rc);
+    }
+  }
+  ~RawStatement() { sqlite3_finalize(stmt_); }
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+
+  sqlite3_stmt* get() const { return stmt_; }
+  void check(int rc) const {
+    if (rc != SQLITE_OK) {
+      throw SQLite::Exception(db_, rc);
+    }
+  }
+  // True for a row, false when done; throws on an error.
+  bool step() const {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) {
+      return true;
+    }
+    if (rc != SQLITE_DONE) {
+      throw SQLite::Exception(db_, rc);
+    }
+    return false;
+  }
+  std::string text(int column) const {
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return data == nullptr ? std::string()
+                           : std::string(data, static_cast<std::size_t>(
+                                                   sqlite3_column_bytes(stmt_, column)));
+  }
+  // Ends the statement's read (and its transaction, outside one) whatever happened.
+  class Use {
+   public:
+    explicit Use(const RawStatement& statement) : stmt_(statement.stmt_) {}
+    ~Use() {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+
+   private:
+    sqlite3_stmt* stmt_;
+  };
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
 // Prepared once per store: the import and the check run them up to millions of times.
 struct SqliteReminderStore::Statements {
   explicit Statements(SQLite::Database& db)
@@ -62,10 +119,10 @@ struct SqliteReminderStore::Statements {
         update_certification(db,
                              "UPDATE certifications SET expires_on = ?2, expires_at = ?3, "
                              "issued_at = ?4 WHERE id = ?1"),
-        page(db, kExpiringPageSql),
-        count_range(db,
-                    "SELECT count(*) FROM certifications WHERE expires_at >= ? AND "
-                    "expires_at < ?"),
+        add_totals(db,
+                   "UPDATE reminder_totals SET mentors = mentors + ?1, certifications = "
+                   "certifications + ?2, data_version = data_version + 1"),
+        due(db.getHandle(), kDueCandidatesSql),
         ledger(db,
                "SELECT threshold, outcome, recorded_at, run_seq, message_id FROM reminder_ledger "
                "WHERE certification_id = ? AND expires_on = ? ORDER BY threshold DESC"),
@@ -80,19 +137,25 @@ struct SqliteReminderStore::Statements {
   SQLite::Statement find_certification;
   SQLite::Statement insert_certification;
   SQLite::Statement update_certification;
-  SQLite::Statement page;
-  SQLite::Statement count_range;
+  SQLite::Statement add_totals;
+  RawStatement due;
   SQLite::Statement ledger;
   SQLite::Statement insert_ledger;
 };
 
-// Keyset paging on the expires_at index (which carries the row id): each page starts after
-// the last (expires_at, id) seen, so no statement stays open between pages.
-const char* const SqliteReminderStore::kExpiringPageSql =
+// One band of the due query. The range on the covering (expires_at, expires_on) index is
+// entered at the keyset cursor (so each page seeks, never rescans the range); the ledger
+// anti-join reads only the index and the ledger's primary key; certification and mentor rows
+// are read only for the candidates left. A date-only expires_on is 10 characters
+// ("2026-04-10"); an instant is longer.
+const char* const SqliteReminderStore::kDueCandidatesSql =
     "SELECT c.id, m.rowid, c.mentor_id, m.name, m.email, c.certification, c.expires_on, "
     "c.expires_at FROM certifications AS c JOIN mentors AS m ON m.mentor_id = c.mentor_id "
-    "WHERE c.expires_at >= ?1 AND c.expires_at < ?2 AND (c.expires_at, c.id) > (?3, ?4) "
-    "ORDER BY c.expires_at, c.id LIMIT ?5";
+    "WHERE (c.expires_at, c.expires_on, c.id) > (?1, ?2, ?3) AND c.expires_at < ?4 "
+    "AND (length(c.expires_on) > 10 OR (c.expires_at >= ?5 AND c.expires_at < ?6)) "
+    "AND NOT EXISTS (SELECT 1 FROM reminder_ledger AS l WHERE l.certification_id = c.id "
+    "AND l.expires_on = c.expires_on AND l.threshold = ?7) "
+    "ORDER BY c.expires_at, c.expires_on, c.id LIMIT ?8";
 
 SqliteReminderStore::SqliteReminderStore(SQLite::Database& db) : db_(db) {}
 
@@ -214,61 +277,48 @@ Result<reminders::UpsertCounts> SqliteReminderStore::upsert(
         return fail(done.error());
       }
     }
+    if (counts.mentors_inserted + counts.mentors_updated + counts.certifications_inserted +
+            counts.certifications_updated >
+        0) {
+      auto& totals = statements().add_totals;
+      totals.reset();
+      totals.bind(1, counts.mentors_inserted);
+      totals.bind(2, counts.certifications_inserted);
+      totals.exec();
+      totals.reset();
+    }
     return counts;
   });
 }
 
-Result<void> SqliteReminderStore::for_each_expiring(
-    Seconds from, Seconds to, const std::function<Result<void>(const Certification&)>& visit) {
-  std::int64_t after_at = from_seconds(from);
-  std::int64_t after_id = -1;
-  std::vector<Certification> page;
-  page.reserve(kPageRows);
-  for (;;) {
-    auto read = guarded([&]() -> Result<void> {
-      auto& q = statements().page;
-      q.reset();
-      q.bind(1, from_seconds(from));
-      q.bind(2, from_seconds(to));
-      q.bind(3, after_at);
-      q.bind(4, after_id);
-      q.bind(5, kPageRows);
-      page.clear();
-      while (q.executeStep()) {
-        page.push_back(Certification{
-            q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-            q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-            q.getColumn(6).getString(), to_seconds(q.getColumn(7).getInt64())});
-      }
-      q.reset();  // ends the read before `visit` writes
-      return {};
-    });
-    if (!read) {
-      return read;
+Result<std::vector<Certification>> SqliteReminderStore::due_candidates(
+    const reminders::DueBand& band, const reminders::CandidateCursor& after, int limit) {
+  return guarded([&]() -> Result<std::vector<Certification>> {
+    const auto& q = statements().due;
+    const RawStatement::Use use(q);
+    sqlite3_stmt* const stmt = q.get();
+    // Start at the band's range unless the cursor is already inside it.
+    const bool from_start = after.expires_at < band.instant_from;
+    q.check(sqlite3_bind_int64(stmt, 1,
+                               from_seconds(from_start ? band.instant_from : after.expires_at)));
+    // Never a null pointer: that would bind NULL, and no row compares greater than NULL.
+    const std::string_view expires_on = from_start ? std::string_view("") : after.expires_on;
+    q.check(sqlite3_bind_text(stmt, 2, expires_on.data(), static_cast<int>(expires_on.size()),
+                              SQLITE_STATIC));
+    q.check(sqlite3_bind_int64(stmt, 3, from_start ? -1 : after.id));
+    q.check(sqlite3_bind_int64(stmt, 4, from_seconds(band.instant_to)));
+    q.check(sqlite3_bind_int64(stmt, 5, from_seconds(band.date_from)));
+    q.check(sqlite3_bind_int64(stmt, 6, from_seconds(band.date_to)));
+    q.check(sqlite3_bind_int(stmt, 7, band.threshold));
+    q.check(sqlite3_bind_int(stmt, 8, limit));
+    std::vector<Certification> page;
+    while (q.step()) {
+      page.push_back(Certification{sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
+                                   q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                                   to_seconds(sqlite3_column_int64(stmt, 7))});
     }
-    for (const auto& certification : page) {
-      if (auto visited = visit(certification); !visited) {
-        return visited;
-      }
-    }
-    if (page.size() < static_cast<std::size_t>(kPageRows)) {
-      return {};
-    }
-    after_at = from_seconds(page.back().expires_at);
-    after_id = page.back().id;
-  }
-}
-
-Result<std::int64_t> SqliteReminderStore::count_expiring(Seconds from, Seconds to) {
-  return guarded([&]() -> Result<std::int64_t> {
-    auto& q = statements().count_range;
-    q.reset();
-    q.bind(1, from_seconds(from));
-    q.bind(2, from_seconds(to));
-    q.executeStep();
-    const auto count = q.getColumn(0).getInt64();
-    q.reset();
-    return count;
+    due_vm_steps_ += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+    return page;
   });
 }
 
@@ -333,11 +383,42 @@ Result<void> SqliteReminderStore::record(const std::vector<LedgerEntry>& entries
 Result<reminders::ReminderCounts> SqliteReminderStore::counts() {
   return guarded([&]() -> Result<reminders::ReminderCounts> {
     SQLite::Statement q(db_,
-                        "SELECT (SELECT count(*) FROM mentors), (SELECT count(*) FROM "
-                        "certifications), (SELECT count(*) FROM reminder_ledger)");
-    q.executeStep();
+                        "SELECT mentors, certifications, data_version FROM reminder_totals");
+    if (!q.executeStep()) {
+      return fail(Error::failed("database error: reminder_totals has no row"));
+    }
     return reminders::ReminderCounts{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
                                      q.getColumn(2).getInt64()};
+  });
+}
+
+Result<std::optional<reminders::Watermark>> SqliteReminderStore::watermark(
+    std::string_view policy) {
+  return guarded([&]() -> Result<std::optional<reminders::Watermark>> {
+    SQLite::Statement q(db_,
+                        "SELECT through_day, data_version FROM reminder_watermarks "
+                        "WHERE policy = ?");
+    q.bind(1, std::string(policy));
+    if (!q.executeStep()) {
+      return std::optional<reminders::Watermark>{};
+    }
+    return std::optional<reminders::Watermark>{
+        reminders::Watermark{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()}};
+  });
+}
+
+Result<void> SqliteReminderStore::save_watermark(std::string_view policy,
+                                                 const reminders::Watermark& mark) {
+  return guarded([&]() -> Result<void> {
+    SQLite::Statement q(db_,
+                        "INSERT INTO reminder_watermarks (policy, through_day, data_version) "
+                        "VALUES (?1, ?2, ?3) ON CONFLICT (policy) DO UPDATE SET "
+                        "through_day = excluded.through_day, data_version = excluded.data_version");
+    q.bind(1, std::string(policy));
+    q.bind(2, mark.through_day);
+    q.bind(3, mark.data_version);
+    q.exec();
+    return {};
   });
 }
 

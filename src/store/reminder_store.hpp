@@ -25,19 +25,19 @@ class SqliteReminderStore final : public reminders::ReminderStore {
   Result<void> in_transaction(const std::function<Result<void>()>& work) override;
   Result<reminders::UpsertCounts> upsert(
       const std::vector<reminders::CertificationRow>& rows) override;
-  Result<void> for_each_expiring(
-      Seconds from, Seconds to,
-      const std::function<Result<void>(const reminders::Certification&)>& visit) override;
-  Result<std::int64_t> count_expiring(Seconds from, Seconds to) override;
+  Result<std::vector<reminders::Certification>> due_candidates(
+      const reminders::DueBand& band, const reminders::CandidateCursor& after,
+      int limit) override;
   Result<std::vector<reminders::LedgerEntry>> ledger_for(std::int64_t certification_id,
                                                          std::string_view expires_on) override;
   Result<void> record(const std::vector<reminders::LedgerEntry>& entries) override;
   Result<reminders::ReminderCounts> counts() override;
+  Result<std::optional<reminders::Watermark>> watermark(std::string_view policy) override;
+  Result<void> save_watermark(std::string_view policy, const reminders::Watermark& mark) override;
 
-  // Rows read per page by for_each_expiring; small so memory stays flat.
-  static constexpr int kPageRows = 256;
-  // The page query (exposed so a test can check its plan uses the expires_at index).
-  static const char* const kExpiringPageSql;
+  // The due query's SQLite virtual-machine steps so far: what the plan test measures.
+  std::int64_t due_vm_steps() const { return due_vm_steps_; }
+  static const char* const kDueCandidatesSql;
 
  private:
   struct Statements;
@@ -46,6 +46,7 @@ class SqliteReminderStore final : public reminders::ReminderStore {
 
   SQLite::Database& db_;
   std::unique_ptr<Statements> statements_;
+  std::int64_t due_vm_steps_ = 0;
 };
 
 }  // namespace certcron::store

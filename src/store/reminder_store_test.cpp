@@ -2,9 +2,13 @@
 
 #include "store/reminder_test_support.hpp"
 
+#include "util/time.hpp"
+
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <tuple>
 
 using namespace certcron::reminders;
 using certcron::Result;
@@ -28,101 +32,190 @@ CertificationRow row(std::string mentor, std::string certification, std::int64_t
                           ""};
 }
 
-std::vector<Certification> scan_all(TestDatabase& t, Seconds from, Seconds to) {
-  std::vector<Certification> seen;
-  auto scanned = t.store.for_each_expiring(from, to, [&](const Certification& c) -> Result<void> {
-    seen.push_back(c);
-    return {};
-  });
-  REQUIRE(scanned.has_value());
-  return seen;
+// A date-only expiry `day` days after 1970-01-01, stored as the import stores it.
+CertificationRow date_row(std::string mentor, std::string certification, int day) {
+  const std::chrono::sys_days date{std::chrono::days{day}};
+  return CertificationRow{mentor,
+                          "Name " + mentor,
+                          mentor + "@example.org",
+                          certification,
+                          certcron::util::format_date(date),
+                          Seconds{date},
+                          ""};
+}
+
+CertificationRow instant_row(std::string mentor, std::string certification,
+                             std::int64_t seconds) {
+  return CertificationRow{mentor,
+                          "Name " + mentor,
+                          mentor + "@example.org",
+                          certification,
+                          certcron::util::format_rfc3339(at(seconds)),
+                          at(seconds),
+                          ""};
+}
+
+constexpr std::int64_t kDay = 86400;
+
+// The band of dates [first, last] (days since 1970) for `threshold`, with instants a day
+// either side, as the check asks for it.
+DueBand band(int threshold, int first, int last) {
+  return DueBand{threshold, at(first * kDay), at((last + 1) * kDay), at((first - 1) * kDay),
+                 at((last + 2) * kDay)};
+}
+
+// Every candidate of the band, page by page.
+std::vector<Certification> read_band(SqliteReminderStore& store, const DueBand& b, int limit) {
+  std::vector<Certification> all;
+  CandidateCursor cursor;
+  for (;;) {
+    auto page = store.due_candidates(b, cursor, limit);
+    REQUIRE(page.has_value());
+    all.insert(all.end(), page->begin(), page->end());
+    if (page->size() < static_cast<std::size_t>(limit)) {
+      return all;
+    }
+    cursor = CandidateCursor{page->back().expires_at, page->back().expires_on, page->back().id};
+  }
 }
 
 }  // namespace
 
 TEST_SUITE("store.reminders") {
-  TEST_CASE("the range scan reads through the expires_at index with no sort step") {
-    TestDatabase t;
-    SQLite::Statement plan(
-        *t.db, std::string("EXPLAIN QUERY PLAN ") + SqliteReminderStore::kExpiringPageSql);
-    std::string details;
-    while (plan.executeStep()) {
-      details += plan.getColumn(3).getString() + "\n";
-    }
-    CHECK(details.find("certifications_by_expiry") != std::string::npos);
-    CHECK(details.find("TEMP B-TREE") == std::string::npos);
-  }
-
-  TEST_CASE("the scan visits each certification in range once, in order, across pages") {
+  TEST_CASE("a band's candidates: its dates exactly, instants a day either side, in key order") {
     TestDatabase t;
     std::vector<CertificationRow> rows;
-    // More rows than a page sharing one expires_at, so paging must use the id as well.
-    for (int i = 0; i < SqliteReminderStore::kPageRows + 50; ++i) {
-      rows.push_back(row("m" + std::to_string(i % 7), "same-" + std::to_string(i), 1000));
+    // More rows than a page on one date, so the keyset must go on by id within a date.
+    for (int i = 0; i < 70; ++i) {
+      rows.push_back(date_row("m" + std::to_string(i % 7), "same-" + std::to_string(i), 100));
     }
-    for (int i = 0; i < 600; ++i) {
-      rows.push_back(row("m" + std::to_string(i % 7), "c" + std::to_string(i), 500 + i * 3));
+    for (int day = 90; day <= 110; ++day) {
+      rows.push_back(date_row("m1", "d" + std::to_string(day), day));
     }
-    REQUIRE(t.store
-                .in_transaction([&]() -> Result<void> {
-                  auto counts = t.store.upsert(rows);
-                  if (!counts) {
-                    return certcron::fail(counts.error());
-                  }
-                  CHECK(counts->certifications_inserted == static_cast<std::int64_t>(rows.size()));
-                  CHECK(counts->mentors_inserted == 7);
-                  return {};
-                })
-                .has_value());
+    rows.push_back(instant_row("m2", "early", 98 * kDay + 23 * 3600));  // 98 UTC: kept
+    rows.push_back(instant_row("m2", "late", 106 * kDay + 3600));       // 106 UTC: kept
+    rows.push_back(instant_row("m2", "too late", 107 * kDay));          // two days past
+    rows.push_back(instant_row("m2", "too early", 97 * kDay + 23 * 3600));
+    REQUIRE(testing::upsert_rows(t.store, rows).has_value());
 
-    auto seen = scan_all(t, at(1000), at(2000));  // from inclusive, to exclusive
-    std::int64_t expected = SqliteReminderStore::kPageRows + 50;
-    for (int i = 0; i < 600; ++i) {
-      expected += (500 + i * 3 >= 1000 && 500 + i * 3 < 2000) ? 1 : 0;
+    const auto seen = read_band(t.store, band(7, 99, 105), 16);
+    std::vector<std::string> names;
+    for (const auto& c : seen) {
+      names.push_back(c.certification);
     }
-    CHECK(static_cast<std::int64_t>(seen.size()) == expected);
-    CHECK(t.store.count_expiring(at(1000), at(2000)).value() == expected);
+    CHECK(seen.size() == 70 + 7 + 2);
+    CHECK(std::ranges::count(names, "early") == 1);
+    CHECK(std::ranges::count(names, "late") == 1);
+    CHECK(std::ranges::count(names, "too late") == 0);
+    CHECK(std::ranges::count(names, "too early") == 0);
+    CHECK(std::ranges::count(names, "d98") == 0);
+    CHECK(std::ranges::count(names, "d106") == 0);
     bool ordered = true;
     for (std::size_t i = 1; i < seen.size(); ++i) {
       const auto& a = seen[i - 1];
       const auto& b = seen[i];
-      ordered =
-          ordered && (a.expires_at < b.expires_at || (a.expires_at == b.expires_at && a.id < b.id));
+      ordered = ordered && std::tie(a.expires_at, a.expires_on, a.id) <
+                               std::tie(b.expires_at, b.expires_on, b.id);
     }
     CHECK(ordered);
-    CHECK(seen.front().expires_at == at(1000));
-    CHECK(seen.back().expires_at < at(2000));
     CHECK(seen.front().email == seen.front().mentor_id + "@example.org");
+    CHECK(seen.front().name == "Name " + seen.front().mentor_id);
   }
 
-  TEST_CASE(
-      "ledger entries written during the scan are committed at once, seen by another "
-      "connection") {
+  TEST_CASE("a certification whose ledger holds the band's threshold is no candidate") {
+    TestDatabase t;
+    REQUIRE(testing::upsert_rows(t.store, {date_row("m1", "A", 100), date_row("m1", "B", 100),
+                                           date_row("m1", "C", 100)})
+                .has_value());
+    const auto id = [&](const char* name) {
+      return t.count(std::string("SELECT id FROM certifications WHERE certification = '") +
+                     name + "'");
+    };
+    const std::string on = certcron::util::format_date(std::chrono::sys_days{std::chrono::days{100}});
+    REQUIRE(t.store
+                .record({{id("A"), on, 7, LedgerOutcome::sent, at(0), 0, "<a@certcron>"},
+                         {id("B"), on, 30, LedgerOutcome::sent, at(0), 0, "<b@certcron>"},
+                         {id("C"), "2020-01-01", 7, LedgerOutcome::sent, at(0), 0, "<c@certcron>"}})
+                .has_value());
+    std::vector<std::string> names;
+    for (const auto& c : read_band(t.store, band(7, 95, 101), 10)) {
+      names.push_back(c.certification);
+    }
+    // A has its 7-day reminder; B only a 30-day one; C's entry is for an older expiry.
+    CHECK(names == std::vector<std::string>{"B", "C"});
+  }
+
+  TEST_CASE("the due query seeks: its work follows the band's rows and pages, not the table") {
+    // 40,000 certifications over 4,000 days, 10 a day. Counted in SQLite VM steps, so the
+    // test fails when the query scans the table, loses its index, or restarts each page at
+    // the start of the range (paging then grows with the square of the band).
     TestDatabase t;
     std::vector<CertificationRow> rows;
-    for (int i = 0; i < 700; ++i) {
-      rows.push_back(row("m" + std::to_string(i), "c", 100 + i));
+    for (int i = 0; i < 40000; ++i) {
+      rows.push_back(date_row("m" + std::to_string(i % 500), "c" + std::to_string(i), i / 10));
     }
     REQUIRE(testing::upsert_rows(t.store, rows).has_value());
-    SQLite::Database observer(t.file.string(), SQLite::OPEN_READONLY);
-    std::int64_t visited = 0;
-    bool always_visible = true;
-    auto scanned =
-        t.store.for_each_expiring(at(0), at(10000), [&](const Certification& c) -> Result<void> {
-          auto recorded =
-              t.store.record({LedgerEntry{c.id, c.expires_on, 7, LedgerOutcome::sent, at(5), 12,
-                                          "<id-" + std::to_string(c.id) + ">"}});
-          if (!recorded) {
-            return recorded;
-          }
-          ++visited;
-          const auto seen = observer.execAndGet("SELECT count(*) FROM reminder_ledger").getInt64();
-          always_visible = always_visible && seen == visited;
-          return {};
-        });
-    REQUIRE(scanned.has_value());
-    CHECK(visited == 700);
-    CHECK(always_visible);
+    const auto steps = [&](const DueBand& b, int limit) {
+      const auto before = t.store.due_vm_steps();
+      const auto read = read_band(t.store, b, limit);
+      return std::pair{t.store.due_vm_steps() - before, read.size()};
+    };
+    const auto [one_day, one_day_rows] = steps(band(30, 2000, 2000), 256);
+    CHECK(one_day_rows == 10);
+    CHECK(one_day < 40 * 30);  // about 30 rows' worth (the day and its instant margins)
+
+    const auto [whole, whole_rows] = steps(band(30, 1000, 1299), 100000);
+    const auto [paged, paged_rows] = steps(band(30, 1000, 1299), 25);
+    CHECK(whole_rows == 3000);
+    CHECK(paged_rows == 3000);
+    MESSAGE("VM steps: one day " << one_day << ", 300 days in one page " << whole << ", in "
+                                 << paged_rows / 25 << " pages " << paged);
+    CHECK(whole < 3020 * 60);
+    // 120 pages: each costs a seek, never a walk over the rows before it.
+    CHECK(paged < whole + 120 * 300);
+  }
+
+  TEST_CASE("totals and the data version follow every insert, change and removal") {
+    TestDatabase t;
+    auto before = t.store.counts();
+    REQUIRE(before.has_value());
+    CHECK(before->mentors == 0);
+    REQUIRE(testing::upsert_rows(t.store, {date_row("m1", "A", 100), date_row("m1", "B", 100),
+                                           date_row("m2", "A", 100)})
+                .has_value());
+    auto inserted = t.store.counts();
+    CHECK(inserted->mentors == 2);
+    CHECK(inserted->certifications == 3);
+    CHECK(inserted->data_version > before->data_version);
+
+    REQUIRE(testing::upsert_rows(t.store, {date_row("m1", "A", 100)}).has_value());
+    CHECK(t.store.counts()->data_version == inserted->data_version);  // nothing changed
+
+    REQUIRE(testing::upsert_rows(t.store, {date_row("m1", "A", 101)}).has_value());
+    auto renewed = t.store.counts();
+    CHECK(renewed->data_version > inserted->data_version);
+    CHECK(renewed->certifications == 3);
+
+    t.db->exec("DELETE FROM mentors WHERE mentor_id = 'm1'");
+    auto removed = t.store.counts();
+    CHECK(removed->mentors == 1);
+    CHECK(removed->certifications == 1);
+    CHECK(removed->data_version > renewed->data_version);
+    CHECK(removed->mentors == t.count("SELECT count(*) FROM mentors"));
+    CHECK(removed->certifications == t.count("SELECT count(*) FROM certifications"));
+  }
+
+  TEST_CASE("a watermark is saved per policy and replaced") {
+    TestDatabase t;
+    CHECK_FALSE(t.store.watermark("UTC|1,7,30|30")->has_value());
+    REQUIRE(t.store.save_watermark("UTC|1,7,30|30", {20500, 3}).has_value());
+    REQUIRE(t.store.save_watermark("UTC|1,7,30|30", {20501, 4}).has_value());
+    REQUIRE(t.store.save_watermark("Asia/Tokyo|7|0", {20400, 1}).has_value());
+    auto mark = t.store.watermark("UTC|1,7,30|30");
+    REQUIRE(mark->has_value());
+    CHECK((*mark)->through_day == 20501);
+    CHECK((*mark)->data_version == 4);
+    CHECK((*t.store.watermark("Asia/Tokyo|7|0"))->through_day == 20400);
   }
 
   TEST_CASE("the ledger keeps one entry per key and reads back in threshold order") {
@@ -173,7 +266,7 @@ TEST_SUITE("store.reminders") {
     REQUIRE(counts.has_value());
     CHECK(counts->mentors == 1);
     CHECK(counts->certifications == 1);
-    CHECK(counts->ledger_entries == 0);
+    CHECK(t.count("SELECT count(*) FROM reminder_ledger") == 0);
   }
 }
 

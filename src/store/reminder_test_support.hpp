@@ -86,7 +86,8 @@ inline std::unique_ptr<SQLite::Database> open_reminder_database(const std::files
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA busy_timeout = 5000");
   if (!db->tableExists("certifications")) {
-    db->exec(std::string("BEGIN; ") + store::kMigration2Reminders + " COMMIT;");
+    db->exec(std::string("BEGIN; ") + store::kMigration2Reminders + store::kMigration6DueQuery +
+             " COMMIT;");
   }
   return db;
 }

@@ -51,6 +51,13 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
+std::filesystem::path folder_of(const std::filesystem::path& path) {
+  std::filesystem::path directory = path.parent_path();
+  return directory.empty() ? std::filesystem::path(".") : directory;
+}
+
+}  // namespace
+
 void sync_directory(const std::filesystem::path& directory) {
   int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
@@ -58,8 +65,6 @@ void sync_directory(const std::filesystem::path& directory) {
     ::close(fd);
   }
 }
-
-}  // namespace
 
 Result<std::string> read_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -88,12 +93,9 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   }
 }
 
-Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
-                                   unsigned mode) {
-  std::filesystem::path directory = path.parent_path();
-  if (directory.empty()) {
-    directory = ".";
-  }
+Result<void> write_file_replacing(const std::filesystem::path& path, std::string_view content,
+                                  unsigned mode) {
+  const std::filesystem::path directory = folder_of(path);
   std::string temp = (directory / ("." + path.filename().string() + ".XXXXXX")).string();
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) {
@@ -106,7 +108,8 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     ::unlink(temp.c_str());
     return fail(Error::failed("cannot write " + describe_errno(path, error)));
   };
-  if (!write_all(fd, content) || ::fchmod(fd, static_cast<mode_t>(mode)) != 0 || ::fsync(fd) != 0) {
+  if (!write_all(fd, content) || ::fchmod(fd, static_cast<mode_t>(mode)) != 0 ||
+      ::fdatasync(fd) != 0) {
     return abandon(errno);
   }
   if (::close(closer.release()) != 0) {
@@ -115,7 +118,15 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     return abandon(errno);
   }
-  sync_directory(directory);
+  return {};
+}
+
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                                   unsigned mode) {
+  if (auto written = write_file_replacing(path, content, mode); !written) {
+    return written;
+  }
+  sync_directory(folder_of(path));
   return {};
 }
 

@@ -16,10 +16,20 @@ namespace certcron::util {
 Result<std::string> read_file(const std::filesystem::path& path);
 
 // Replaces `path` with `content` so that readers see the old or the new file, never a part:
-// a temporary file in the same folder, fsync, rename over the target, fsync the folder.
+// a temporary file in the same folder, fdatasync, rename over the target, fsync the folder.
 // The new file gets `mode` (before the umask is considered: the mode is set explicitly).
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
                                    unsigned mode = 0644);
+
+// The same without the folder's fsync: the content is on disk when it returns, the name once
+// sync_directory ran on the folder. For many files in one folder with one barrier for all
+// their names.
+Result<void> write_file_replacing(const std::filesystem::path& path, std::string_view content,
+                                  unsigned mode = 0644);
+
+// fsync(2) of a folder, so that the names created in it survive a power loss. Best effort:
+// some file systems refuse it.
+void sync_directory(const std::filesystem::path& directory);
 
 // mkdir -p: creates missing folders with `mode`; an existing folder is left as it is.
 Result<void> ensure_directory(const std::filesystem::path& path, unsigned mode = 0700);

@@ -79,7 +79,7 @@ expect_eq "$(eml_count)" "0" "due sent nothing: the outbox is empty"
 # --- dry run
 run execute cron-001 --dry-run --json
 expect_status 0 "a dry run succeeds"
-expect_json '[j["status"], j["dry_run"], j["result"]["mentors_checked"], j["result"]["reminders_sent"], j["result"]["errors"]]' '["success", true, 4, 4, 0]' "dry run counts 4 mentors and 4 reminders due"
+expect_json '[j["status"], j["dry_run"], j["result"]["mentors_checked"], j["result"]["reminders_sent"], j["result"]["errors"]]' '["success", true, 7, 4, 0]' "dry run: all 7 mentors checked, 4 reminders due"
 expect_eq "$(eml_count)" "0" "a dry run sends nothing"
 run runs cron-001 --json
 expect_json '[j["data"][0]["dry_run"], j["data"][0]["status"], j["pagination"]["total"]]' '[true, "success", 1]' "runs shows the dry run as dry_run true"
@@ -89,7 +89,7 @@ expect_json 'len(j["data"])' '4' "a dry run writes no ledger: the same 4 are sti
 # --- the real run
 run execute cron-001
 expect_status 0 "execute succeeds"
-expect_out 'run-0002 cron-001 success: 4 mentors checked, 4 reminders sent, 0 errors' "human summary of the run"
+expect_out 'run-0002 cron-001 success: 7 mentors checked, 4 reminders sent, 0 errors' "human summary of the run"
 expect_eq "$(eml_count)" "4" "the outbox holds exactly 4 messages"
 use_messages "$outbox"
 expect_json 'all(m["to"] and m["subject"] and m["message_id"] and m["date"] for m in j)' 'true' "every message has To, Subject, Message-ID and Date"
@@ -102,12 +102,12 @@ run execute cron-001 --json
 expect_status 0 "an immediate re-run succeeds"
 expect_json 'list(j.keys())' '["run_id", "cron_id", "trigger", "scheduled_for", "started_at", "completed_at", "status", "dry_run", "result"]' "execute --json prints the finished run object"
 expect_json '[j["run_id"], j["cron_id"], j["trigger"], j["status"], j["completed_at"]]' '["run-0003", "cron-001", "manual", "success", "2026-03-26T10:00:00Z"]' "the run is finished, manual and successful"
-expect_json '[j["result"]["mentors_checked"], j["result"]["reminders_sent"], j["result"]["errors"]]' '[4, 0, 0]' "an immediate re-run sends nothing: reminders_sent 0"
+expect_json '[j["result"]["mentors_checked"], j["result"]["reminders_sent"], j["result"]["errors"]]' '[7, 0, 0]' "an immediate re-run sends nothing: reminders_sent 0"
 expect_eq "$(eml_count)" "4" "the re-run added no message"
 
 run show cron-001 --json
 expect_json '[j["last_run_status"], j["latest_result"], j["latest_result_label_color"], j["last_run_at"]]' '["success", "pingFinished", "green", "2026-03-26T10:00:00Z"]' "show after a run: success, pingFinished"
-expect_json '[j["last_run_result"]["mentors_checked"], j["last_run_result"]["reminders_sent"], j["last_run_result"]["errors"]]' '[4, 0, 0]' "show carries the last run's result"
+expect_json '[j["last_run_result"]["mentors_checked"], j["last_run_result"]["reminders_sent"], j["last_run_result"]["errors"]]' '[7, 0, 0]' "show carries the last run's result"
 
 # --- a week later: only newly crossed thresholds
 export CERTCRON_NOW=2026-04-02T10:00:00Z

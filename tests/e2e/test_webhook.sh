@@ -81,7 +81,7 @@ due=$(due_ids)
 run_ld execute cron-001 --json
 expect_status 0 "execute with a webhook succeeds"
 expect_err 'find library=libcurl\.so\.4' "the webhook delivery loads libcurl.so.4 with dlopen"
-expect_json '[j["status"], j["result"]["mentors_checked"], j["result"]["reminders_sent"], j["result"]["errors"]]' '["success", 3, 3, 0]' "the run reports 3 reminders sent, 0 errors"
+expect_json '[j["status"], j["result"]["mentors_checked"], j["result"]["reminders_sent"], j["result"]["errors"]]' '["success", 4, 3, 0]' "the run reports all 4 mentors checked, 3 reminders sent, 0 errors"
 expect_eq "$(post_count)" "3" "the server received exactly 3 POSTs"
 use_posts
 expect_json 'sorted(set((p["path"], p["content_type"], p["answered"]) for p in j))' '[["/hook", "application/json", 200]]' "every POST went to /hook as application/json"

@@ -9,108 +9,253 @@
 namespace certcron::reminders {
 namespace {
 
-constexpr std::int64_t kProgressEvery = 256;
-
 using std::chrono::days;
 
-// The UTC range holding every expiry whose local date is within the window: a date-only
-// expiry is stored at UTC midnight of its date, an instant's local date differs from its UTC
-// date by less than a day either way.
-struct ScanRange {
-  Seconds from;
-  Seconds to;  // exclusive
-};
+// Certifications read per page of the due query; small so memory stays flat.
+constexpr int kPageRows = 256;
 
-ScanRange scan_range(std::chrono::sys_days today, const DayWindow& window) {
-  return {Seconds{today + days{window.earliest} - days{1}},
-          Seconds{today + days{window.latest} + days{2}}};
+// A band's days_left values as expiry dates (see DueBand): a date-only expiry is stored at
+// UTC midnight of its date, an instant's local date differs from its UTC date by less than a
+// day either way.
+DueBand due_band(std::chrono::sys_days today, const ThresholdBand& band) {
+  const auto first = today + days{band.first};
+  const auto end = today + days{band.last + 1};
+  return {band.threshold, Seconds{first}, Seconds{end}, Seconds{first - days{1}},
+          Seconds{end + days{1}}};
 }
 
-class MentorTally {
- public:
-  void add(std::int64_t mentor_key) { keys_.push_back(mentor_key); }
-  std::int64_t distinct() {
-    std::ranges::sort(keys_);
-    return std::ranges::distance(keys_.begin(), std::unique(keys_.begin(), keys_.end()));
-  }
-
- private:
-  std::vector<std::int64_t> keys_;  // 8 bytes per checked certification
+// One reminder found due, kept until its batch is delivered.
+struct DueItem {
+  Certification certification;
+  Decision decision;
+  Message message;
 };
 
-// What happens to each due reminder: sent, previewed...
-using DueHandler =
-    std::function<Result<void>(const Certification&, const Decision&, const Message&)>;
+// What happens to each due reminder (sent, previewed...), and at the end of each batch.
+class DueSink {
+ public:
+  virtual ~DueSink() = default;
+  virtual Result<void> add(DueItem item) = 0;
+  virtual Result<void> flush() { return {}; }
+};
 
-Result<RunResult> scan(ReminderStore& store, const ReminderConfig& config,
-                       const schedule::TimeZone& zone, Seconds now, const DueHandler& handle,
-                       const std::function<void(const CheckProgress&)>& progress,
-                       const RunResult& counts) {
+struct ScanOutcome {
+  RunResult result;
+  std::string policy;
+  Watermark reached;  // what a run that delivered everything may save
+};
+
+// The days since the policy's last complete run, when its watermark still holds (same data
+// version, not in the future); nullopt when every band must be read whole.
+std::optional<int> days_since_complete(const std::optional<Watermark>& mark,
+                                       std::int64_t data_version, std::int64_t today) {
+  if (!mark || mark->data_version != data_version || mark->through_day > today) {
+    return std::nullopt;
+  }
+  constexpr std::int64_t kLongAgo = 100000;  // longer than any band: read them whole
+  return static_cast<int>(std::min(today - mark->through_day, kLongAgo));
+}
+
+Result<ScanOutcome> scan(ReminderStore& store, const ReminderConfig& config,
+                         const schedule::TimeZone& zone, Seconds now, DueSink& sink,
+                         const std::function<void(const CheckProgress&)>& progress,
+                         const RunResult& counts) {
   if (auto templates = check_reminder_templates(config); !templates) {
     return fail(templates.error());
   }
   const auto today = local_date(now, zone);
-  const auto window = day_window(config);
-  const auto range = scan_range(today, window);
-  CheckProgress state;
-  if (progress) {
-    auto total = store.count_expiring(range.from, range.to);
-    if (!total) {
-      return fail(total.error());
-    }
-    state.total = *total;
+  const std::int64_t today_number = today.time_since_epoch().count();
+  auto totals = store.counts();
+  if (!totals) {
+    return fail(totals.error());
   }
-  RunResult result;
-  MentorTally mentors;
-  auto scanned = store.for_each_expiring(
-      range.from, range.to, [&](const Certification& certification) -> Result<void> {
-        ++state.scanned;
-        if (progress && state.scanned % kProgressEvery == 0) {
-          state.reminders_sent = counts.reminders_sent;
-          state.errors = counts.errors;
-          progress(state);
+  ScanOutcome outcome;
+  outcome.result.mentors_checked = totals->mentors;
+  outcome.result.certifications_checked = totals->certifications;
+  outcome.policy = policy_key(config, zone);
+  outcome.reached = Watermark{today_number, totals->data_version};
+  auto mark = store.watermark(outcome.policy);
+  if (!mark) {
+    return fail(mark.error());
+  }
+  const auto since = days_since_complete(*mark, totals->data_version, today_number);
+
+  CheckProgress state;
+  const auto report = [&] {
+    state.reminders_sent = counts.reminders_sent;
+    state.errors = counts.errors;
+    progress(state);
+  };
+  for (const auto& whole : threshold_bands(config)) {
+    const auto band = since ? entered_since(whole, *since) : whole;
+    if (band.first > band.last) {
+      continue;
+    }
+    const auto range = due_band(today, band);
+    CandidateCursor cursor;
+    for (;;) {
+      auto page = store.due_candidates(range, cursor, kPageRows);
+      if (!page) {
+        return fail(page.error());
+      }
+      for (auto& certification : *page) {
+        ++state.candidates;
+        if (progress && state.candidates % kPageRows == 0) {
+          report();
         }
         const auto expiry = expiry_date(certification, zone);
         const int days_left = static_cast<int>((expiry - today).count());
-        if (!window.contains(days_left)) {
-          return {};
+        if (!band.contains(days_left)) {
+          continue;  // an instant whose local date is in another band: that band's business
         }
-        ++result.certifications_checked;
-        mentors.add(certification.mentor_key);
         auto ledger = store.ledger_for(certification.id, certification.expires_on);
         if (!ledger) {
           return fail(ledger.error());
         }
         auto decision = decide(config, days_left, *ledger, zone);
         if (!decision) {
-          return {};
+          continue;
         }
-        const auto message = compose_reminder(certification, *decision, expiry, config, now);
-        return handle(certification, *decision, message);
-      });
-  if (!scanned) {
-    return fail(scanned.error());
+        auto message = compose_reminder(certification, *decision, expiry, config, now);
+        if (auto added = sink.add({certification, std::move(*decision), std::move(message)});
+            !added) {
+          return fail(added.error());
+        }
+      }
+      if (page->size() < static_cast<std::size_t>(kPageRows)) {
+        break;
+      }
+      const auto& last = page->back();
+      cursor = CandidateCursor{last.expires_at, last.expires_on, last.id};
+    }
   }
-  result.mentors_checked = mentors.distinct();
+  if (auto flushed = sink.flush(); !flushed) {
+    return fail(flushed.error());
+  }
   if (progress) {
-    state.reminders_sent = counts.reminders_sent;
-    state.errors = counts.errors;
-    progress(state);
+    report();
   }
-  return result;
+  return outcome;
 }
 
-std::vector<LedgerEntry> ledger_entries(const Certification& certification,
-                                        const Decision& decision, const Message& message,
-                                        const CheckOptions& options) {
+std::vector<LedgerEntry> ledger_entries(const DueItem& item, const CheckOptions& options) {
   std::vector<LedgerEntry> entries;
-  entries.push_back({certification.id, certification.expires_on, decision.threshold,
-                     LedgerOutcome::sent, options.now, options.run_seq, message.message_id});
-  for (int threshold : decision.superseded) {
-    entries.push_back({certification.id, certification.expires_on, threshold,
+  entries.push_back({item.certification.id, item.certification.expires_on,
+                     item.decision.threshold, LedgerOutcome::sent, options.now, options.run_seq,
+                     item.message.message_id});
+  for (int threshold : item.decision.superseded) {
+    entries.push_back({item.certification.id, item.certification.expires_on, threshold,
                        LedgerOutcome::superseded, options.now, options.run_seq, ""});
   }
   return entries;
+}
+
+// The real run: delivers in batches of the delivery's size, then records what went out.
+class DeliveringSink final : public DueSink {
+ public:
+  DeliveringSink(ReminderStore& store, Delivery& delivery, const CheckOptions& options,
+                 RunResult& counts)
+      : store_(store),
+        delivery_(delivery),
+        options_(options),
+        counts_(counts),
+        limit_(std::max<std::size_t>(1, delivery.batch_limit())) {}
+
+  Result<void> add(DueItem item) override {
+    if (options_.dry_run) {
+      ++counts_.reminders_sent;
+      notify(CheckEvent::Kind::due, item, {});
+      return {};
+    }
+    batch_.push_back(std::move(item));
+    return batch_.size() >= limit_ ? flush() : Result<void>{};
+  }
+
+  // Delivered messages are recorded together, after their delivery: a crash in between
+  // repeats them (same Message-ID), never loses one.
+  Result<void> flush() override {
+    if (batch_.empty()) {
+      return {};
+    }
+    std::vector<const Message*> messages;
+    messages.reserve(batch_.size());
+    for (const auto& item : batch_) {
+      messages.push_back(&item.message);
+    }
+    const auto outcomes = delivery_.deliver_batch(messages);
+    std::vector<LedgerEntry> entries;
+    for (std::size_t i = 0; i < batch_.size(); ++i) {
+      if (i < outcomes.size() && outcomes[i]) {
+        auto more = ledger_entries(batch_[i], options_);
+        entries.insert(entries.end(), std::make_move_iterator(more.begin()),
+                       std::make_move_iterator(more.end()));
+      }
+    }
+    if (auto recorded = entries.empty() ? Result<void>{} : store_.record(entries); !recorded) {
+      const auto& first = batch_.front().message.message_id;
+      batch_.clear();
+      return fail(Error{recorded.error().kind,
+                        "delivered " + first + (messages.size() > 1 ? " and others" : "") +
+                            " but could not record it in the ledger: " +
+                            recorded.error().message,
+                        {}});
+    }
+    for (std::size_t i = 0; i < batch_.size(); ++i) {
+      if (i < outcomes.size() && outcomes[i]) {
+        ++counts_.reminders_sent;
+        notify(CheckEvent::Kind::sent, batch_[i], {});
+        continue;
+      }
+      const std::string error =
+          i < outcomes.size() ? outcomes[i].error().message : "the delivery gave no outcome";
+      ++counts_.errors;
+      if (counts_.first_error.empty()) {
+        counts_.first_error = "to " + batch_[i].message.to_email + ": " + error;
+      }
+      notify(CheckEvent::Kind::failed, batch_[i], error);
+    }
+    batch_.clear();
+    return {};
+  }
+
+ private:
+  void notify(CheckEvent::Kind kind, const DueItem& item, std::string error) const {
+    if (options_.on_event) {
+      options_.on_event(
+          CheckEvent{kind, item.certification, item.decision, item.message, std::move(error)});
+    }
+  }
+
+  ReminderStore& store_;
+  Delivery& delivery_;
+  const CheckOptions& options_;
+  RunResult& counts_;
+  std::size_t limit_;
+  std::vector<DueItem> batch_;
+};
+
+class PreviewSink final : public DueSink {
+ public:
+  PreviewSink(RunResult& counts, const std::function<void(const DueReminder&)>& visit)
+      : counts_(counts), visit_(visit) {}
+  Result<void> add(DueItem item) override {
+    ++counts_.reminders_sent;
+    if (visit_) {
+      visit_(DueReminder{item.certification, item.decision, item.message});
+    }
+    return {};
+  }
+
+ private:
+  RunResult& counts_;
+  const std::function<void(const DueReminder&)>& visit_;
+};
+
+RunResult with_counts(RunResult result, const RunResult& counts) {
+  result.reminders_sent = counts.reminders_sent;
+  result.errors = counts.errors;
+  result.first_error = counts.first_error;
+  return result;
 }
 
 }  // namespace
@@ -119,66 +264,30 @@ Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
                                    const ReminderConfig& config, const schedule::TimeZone& zone,
                                    const CheckOptions& options) {
   RunResult counts;
-  const auto notify = [&](CheckEvent::Kind kind, const Certification& certification,
-                          const Decision& decision, const Message& message, std::string error) {
-    if (options.on_event) {
-      options.on_event(CheckEvent{kind, certification, decision, message, std::move(error)});
-    }
-  };
-  auto handle = [&](const Certification& certification, const Decision& decision,
-                    const Message& message) -> Result<void> {
-    if (options.dry_run) {
-      ++counts.reminders_sent;
-      notify(CheckEvent::Kind::due, certification, decision, message, {});
-      return {};
-    }
-    if (auto delivered = delivery.deliver(message); !delivered) {
-      ++counts.errors;
-      if (counts.first_error.empty()) {
-        counts.first_error = "to " + message.to_email + ": " + delivered.error().message;
-      }
-      notify(CheckEvent::Kind::failed, certification, decision, message, delivered.error().message);
-      return {};
-    }
-    // Delivered: record it now, before the next delivery, so a crash repeats at most this one.
-    if (auto recorded = store.record(ledger_entries(certification, decision, message, options));
-        !recorded) {
-      return fail(Error{recorded.error().kind,
-                        "delivered " + message.message_id +
-                            " but could not record it in the ledger: " + recorded.error().message,
-                        {}});
-    }
-    ++counts.reminders_sent;
-    notify(CheckEvent::Kind::sent, certification, decision, message, {});
-    return {};
-  };
-  auto result = scan(store, config, zone, options.now, handle, options.progress, counts);
-  if (!result) {
-    return result;
+  DeliveringSink sink(store, delivery, options, counts);
+  auto scanned = scan(store, config, zone, options.now, sink, options.progress, counts);
+  if (!scanned) {
+    return fail(scanned.error());
   }
-  result->reminders_sent = counts.reminders_sent;
-  result->errors = counts.errors;
-  result->first_error = counts.first_error;
-  return result;
+  if (!options.dry_run && counts.errors == 0) {
+    // Everything due was delivered and recorded: the next run reads only what is new. A
+    // watermark that could not be saved loses nothing (the next run reads every band whole),
+    // so it does not fail a run whose reminders all went out.
+    (void)store.save_watermark(scanned->policy, scanned->reached);
+  }
+  return with_counts(scanned->result, counts);
 }
 
 Result<RunResult> list_due(ReminderStore& store, const ReminderConfig& config,
                            const schedule::TimeZone& zone, Seconds now,
                            const std::function<void(const DueReminder&)>& visit) {
   RunResult counts;
-  auto handle = [&](const Certification& certification, const Decision& decision,
-                    const Message& message) -> Result<void> {
-    ++counts.reminders_sent;
-    if (visit) {
-      visit(DueReminder{certification, decision, message});
-    }
-    return {};
-  };
-  auto result = scan(store, config, zone, now, handle, {}, counts);
-  if (result) {
-    result->reminders_sent = counts.reminders_sent;
+  PreviewSink sink(counts, visit);
+  auto scanned = scan(store, config, zone, now, sink, {}, counts);
+  if (!scanned) {
+    return fail(scanned.error());
   }
-  return result;
+  return with_counts(scanned->result, counts);
 }
 
 }  // namespace certcron::reminders

@@ -18,8 +18,7 @@
 namespace certcron::reminders {
 
 struct CheckProgress {
-  std::int64_t scanned = 0;  // certifications read so far
-  std::int64_t total = 0;    // certifications in the scanned range
+  std::int64_t candidates = 0;  // certifications the due query returned so far
   std::int64_t reminders_sent = 0;
   std::int64_t errors = 0;
 };
@@ -42,21 +41,26 @@ struct CheckOptions {
   std::function<void(const CheckEvent&)> on_event;     // every due reminder
 };
 
-// Scans the certifications whose local expiry date is within the policy's window
-// [today - expired_window_days, today + largest threshold] (through the expires_at index, in
-// pages), decides each (see policy.hpp), delivers the due reminders one by one and records
-// each in the ledger right after its delivery succeeded, in a transaction of its own; the
-// less urgent thresholds it passed over are recorded with it as superseded. A crash can thus
-// only repeat the one message in flight, with the same Message-ID. (So call it outside any
-// open transaction on the store's connection: inside one, nothing would be committed early.)
+// Asks the store for what can be due (see threshold_bands and ReminderStore::due_candidates:
+// per threshold, the certifications in its band of days whose ledger lacks it), decides each
+// with the policy (policy.hpp), and delivers the due reminders. A delivery that takes one
+// message at a time gets each recorded in the ledger right after it went out, so a crash
+// repeats at most the message in flight; one that takes batches (the outbox) gets each batch
+// recorded in one transaction after the batch is on disk, so a crash repeats at most that
+// batch, each message with its Message-ID and file name. The less urgent thresholds passed
+// over are recorded with the reminder, as superseded. Call it outside any open transaction
+// on the store's connection: inside one, nothing would be committed early.
 //
-// RunResult: certifications_checked = certifications whose local expiry date is within that
-// window (those the policy looked at, reminded or not); mentors_checked = distinct mentors
-// owning them; reminders_sent = deliveries that succeeded (in a dry run: reminders that
-// would be sent); errors = failed deliveries (not in the ledger, so retried by the next run;
-// one failure never stops the others). A database error ends the run with an error; a
-// template error in the configuration (unknown placeholder) is ErrorKind::validation before
-// anything is read.
+// After a run that delivered everything due, the policy's watermark is saved: while no
+// certification changes, the next run reads only the days that entered a band since
+// (a steady night reads one day per threshold), yet finds exactly what a full read would.
+//
+// RunResult: mentors_checked and certifications_checked = every mentor and certification on
+// record (all were checked; most had nothing due); reminders_sent = deliveries that succeeded
+// (in a dry run: reminders that would be sent); errors = failed deliveries (not in the
+// ledger, so retried by the next run; one failure never stops the others). A database error
+// ends the run with an error; a template error in the configuration (unknown placeholder) is
+// ErrorKind::validation before anything is read.
 Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
                                    const ReminderConfig& config, const schedule::TimeZone& zone,
                                    const CheckOptions& options);

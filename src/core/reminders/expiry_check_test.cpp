@@ -1,11 +1,17 @@
 #include "core/reminders/expiry_check.hpp"
 
+#include "delivery/outbox.hpp"
 #include "store/reminder_test_support.hpp"
 #include "util/time.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <span>
+
 using namespace certcron::reminders;
+using certcron::Result;
 using certcron::Seconds;
 using certcron::schedule::TimeZone;
 using testing::import_text;
@@ -68,15 +74,121 @@ struct Fixture {
   }
 };
 
+// Takes messages two at a time, as the outbox takes them 256 at a time.
+class BatchingDelivery final : public Delivery {
+ public:
+  std::vector<Message> delivered;
+  std::vector<std::size_t> batches;
+  std::function<void()> before_batch;
+
+  std::size_t batch_limit() const override { return 2; }
+  Result<void> deliver(const Message& message) override {
+    delivered.push_back(message);
+    return {};
+  }
+  std::vector<Result<void>> deliver_batch(std::span<const Message* const> messages) override {
+    if (before_batch) {
+      before_batch();
+    }
+    batches.push_back(messages.size());
+    return Delivery::deliver_batch(messages);
+  }
+};
+
+// The store as it behaves when the process dies after a delivery, before its ledger rows:
+// nothing recorded.
+class CrashBeforeRecord final : public ReminderStore {
+ public:
+  explicit CrashBeforeRecord(ReminderStore& inner) : inner_(inner) {}
+  Result<void> in_transaction(const std::function<Result<void>()>& work) override {
+    return inner_.in_transaction(work);
+  }
+  Result<UpsertCounts> upsert(const std::vector<CertificationRow>& rows) override {
+    return inner_.upsert(rows);
+  }
+  Result<std::vector<Certification>> due_candidates(const DueBand& band,
+                                                    const CandidateCursor& after,
+                                                    int limit) override {
+    return inner_.due_candidates(band, after, limit);
+  }
+  Result<std::vector<LedgerEntry>> ledger_for(std::int64_t id, std::string_view on) override {
+    return inner_.ledger_for(id, on);
+  }
+  Result<void> record(const std::vector<LedgerEntry>&) override {
+    return certcron::fail(certcron::Error::failed("the process died here"));
+  }
+  Result<ReminderCounts> counts() override { return inner_.counts(); }
+  Result<std::optional<Watermark>> watermark(std::string_view policy) override {
+    return inner_.watermark(policy);
+  }
+  Result<void> save_watermark(std::string_view policy, const Watermark& mark) override {
+    return inner_.save_watermark(policy, mark);
+  }
+
+ private:
+  ReminderStore& inner_;
+};
+
+std::vector<std::string> folder_names(const std::filesystem::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::ranges::sort(names);
+  return names;
+}
+
 }  // namespace
 
 TEST_SUITE("reminders.check") {
+  TEST_CASE("a batching delivery gets batches of its size, each recorded after it went out") {
+    Fixture f;
+    BatchingDelivery delivery;
+    SQLite::Database observer(f.t.file.string(), SQLite::OPEN_READONLY);
+    std::vector<std::int64_t> recorded_before;
+    delivery.before_batch = [&] {
+      recorded_before.push_back(
+          observer.execAndGet("SELECT count(*) FROM reminder_ledger WHERE outcome = 'sent'")
+              .getInt64());
+    };
+    CheckOptions options;
+    options.now = instant("2026-03-01T02:00:00Z");
+    auto result = run_expiry_check(f.t.store, delivery, f.config, f.utc, options);
+    REQUIRE(result.has_value());
+    CHECK(result->reminders_sent == 4);
+    CHECK(delivery.batches == std::vector<std::size_t>{2, 2});
+    // Nothing of a batch is in the ledger before it goes out; all of it is after.
+    CHECK(recorded_before == std::vector<std::int64_t>{0, 2});
+    CHECK(f.ledger("outcome = 'sent'") == 4);
+  }
+
+  TEST_CASE("a crash between an outbox batch and its ledger rows repeats it into the same files") {
+    Fixture f;
+    certcron::delivery::OutboxDelivery outbox(f.t.dir / "outbox");
+    CrashBeforeRecord crashing(f.t.store);
+    CheckOptions options;
+    options.now = instant("2026-03-01T02:00:00Z");
+    auto crashed = run_expiry_check(crashing, outbox, f.config, f.utc, options);
+    REQUIRE_FALSE(crashed.has_value());
+    CHECK(crashed.error().message.find("could not record") != std::string::npos);
+    const auto written = folder_names(outbox.folder());
+    CHECK(written.size() == 4);
+    CHECK(f.ledger() == 0);
+
+    auto again = run_expiry_check(f.t.store, outbox, f.config, f.utc, options);
+    REQUIRE(again.has_value());
+    CHECK(again->reminders_sent == 4);
+    CHECK(folder_names(outbox.folder()) == written);  // replaced, not added
+    CHECK(f.ledger("outcome = 'sent'") == 4);
+  }
+
   TEST_CASE("the first run sends the most urgent reminder of each certification in the window") {
     Fixture f;
     auto result = f.run("2026-03-01T02:00:00Z");
     CHECK(f.sent_thresholds() == "C:expired B:7 F:30 A:30 ");
-    CHECK(result.certifications_checked == 4);  // A B C F; D and E are outside the window
-    CHECK(result.mentors_checked == 3);         // m1 (A, B), m2, m5
+    // Every certification and mentor on record was checked, most with nothing due.
+    CHECK(result.certifications_checked == 6);
+    CHECK(result.mentors_checked == 5);
     CHECK(result.reminders_sent == 4);
     CHECK(result.errors == 0);
     CHECK(f.ledger("outcome = 'sent'") == 4);
@@ -93,7 +205,7 @@ TEST_SUITE("reminders.check") {
     auto again = f.run("2026-03-01T02:30:00Z");
     CHECK(f.delivery.delivered.empty());
     CHECK(again.reminders_sent == 0);
-    CHECK(again.certifications_checked == 4);
+    CHECK(again.certifications_checked == 6);
     CHECK(f.ledger() == 8);
   }
 
@@ -128,7 +240,7 @@ TEST_SUITE("reminders.check") {
     Fixture f;
     auto result = f.run("2026-03-30T02:00:00Z");  // C expired 31 days ago
     CHECK(f.sent_thresholds().find("C:") == std::string::npos);
-    CHECK(result.certifications_checked == 3);  // A (1 day), B (expired 24 days ago), F
+    CHECK(result.reminders_sent == 3);  // A (1 day), B and F (expired 24 and 10 days ago)
   }
 
   TEST_CASE("a failed delivery is counted, left out of the ledger, and sent by the next run") {
@@ -182,7 +294,7 @@ TEST_SUITE("reminders.check") {
     auto result = run_expiry_check(f.t.store, f.delivery, f.config, f.utc, options);
     REQUIRE(result.has_value());
     CHECK(result->reminders_sent == 4);
-    CHECK(result->certifications_checked == 4);
+    CHECK(result->certifications_checked == 6);
     CHECK(f.delivery.delivered.empty());
     CHECK(f.ledger() == 0);
     CHECK(testing::read_bytes(f.t.file) == before);
@@ -262,7 +374,7 @@ TEST_SUITE("reminders.check") {
     CHECK(f.delivery.delivered.empty());
   }
 
-  TEST_CASE("progress reports the total and ends with everything scanned") {
+  TEST_CASE("progress ends with every candidate read and every reminder counted") {
     Fixture f;
     std::vector<CheckProgress> seen;
     CheckOptions options;
@@ -270,8 +382,7 @@ TEST_SUITE("reminders.check") {
     options.progress = [&](const CheckProgress& p) { seen.push_back(p); };
     REQUIRE(run_expiry_check(f.t.store, f.delivery, f.config, f.utc, options).has_value());
     REQUIRE_FALSE(seen.empty());
-    CHECK(seen.back().scanned == seen.back().total);
-    CHECK(seen.back().total == 4);
+    CHECK(seen.back().candidates == 4);  // A B C F: D and E are outside every band
     CHECK(seen.back().reminders_sent == 4);
   }
 }

@@ -88,6 +88,41 @@ DayWindow day_window(const ReminderConfig& config) {
   return window;
 }
 
+std::vector<ThresholdBand> threshold_bands(const ReminderConfig& config) {
+  std::vector<ThresholdBand> bands;
+  if (config.expired_window_days > 0) {
+    bands.push_back({kExpiredThreshold, -config.expired_window_days, -1});
+  }
+  std::vector<int> thresholds = config.thresholds_days;
+  std::ranges::sort(thresholds);
+  int first = 0;
+  for (int threshold : thresholds) {
+    if (threshold >= first) {  // a repeated threshold adds no band
+      bands.push_back({threshold, first, threshold});
+      first = threshold + 1;
+    }
+  }
+  return bands;
+}
+
+ThresholdBand entered_since(const ThresholdBand& band, int days_since) {
+  ThresholdBand part = band;
+  part.first = std::max(band.first, band.last - days_since + 1);
+  return part;
+}
+
+std::string policy_key(const ReminderConfig& config, const schedule::TimeZone& zone) {
+  std::vector<int> thresholds = config.thresholds_days;
+  std::ranges::sort(thresholds);
+  const auto repeated = std::ranges::unique(thresholds);
+  thresholds.erase(repeated.begin(), repeated.end());
+  std::string key = zone.name() + "|";
+  for (std::size_t i = 0; i < thresholds.size(); ++i) {
+    key += (i == 0 ? "" : ",") + std::to_string(thresholds[i]);
+  }
+  return key + "|" + std::to_string(config.expired_window_days);
+}
+
 std::optional<Decision> decide(const ReminderConfig& config, int days_left,
                                const std::vector<LedgerEntry>& ledger,
                                const schedule::TimeZone& zone) {

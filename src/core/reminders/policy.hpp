@@ -37,6 +37,29 @@ struct DayWindow {
 };
 DayWindow day_window(const ReminderConfig& config);
 
+// The days_left values for which `threshold` is the most urgent crossed reminder:
+// [-expired_window_days, -1] for kExpiredThreshold, [0, t1] for the smallest threshold t1,
+// [t1 + 1, t2] for the next, and so on. Only a certification whose ledger lacks its band's
+// threshold can be due; every other one is settled, whatever else its ledger holds.
+struct ThresholdBand {
+  int threshold = 0;
+  int first = 0;  // days_left, inclusive
+  int last = 0;
+  bool contains(int days_left) const { return days_left >= first && days_left <= last; }
+};
+// Ascending by days_left (the expired band first); empty bands left out.
+std::vector<ThresholdBand> threshold_bands(const ReminderConfig& config);
+
+// The part of `band` a run `days_since` days after a complete one must read: the days_left
+// values that entered the band since then ([last - days_since + 1, last], clipped to the
+// band). Every other certification in the band was in it at the complete run, which left its
+// threshold in the ledger. Empty (first > last) when days_since is 0.
+ThresholdBand entered_since(const ThresholdBand& band, int days_since);
+
+// Names a policy as far as due-ness goes (zone, thresholds, expired window): the key of its
+// watermark. "Europe/Berlin|1,7,30|30".
+std::string policy_key(const ReminderConfig& config, const schedule::TimeZone& zone);
+
 struct Decision {
   int threshold = 0;  // the one to send now; kExpiredThreshold after expiry
   int days_left = 0;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,40 +65,85 @@ struct UpsertCounts {
   std::int64_t certifications_updated = 0;
 };
 
+// What every run reports: all mentors and certifications on record were checked.
 struct ReminderCounts {
   std::int64_t mentors = 0;
   std::int64_t certifications = 0;
-  std::int64_t ledger_entries = 0;
+  // Changes whenever a certification or mentor is inserted, changed or removed: a watermark
+  // taken at another version says nothing about today's rows.
+  std::int64_t data_version = 0;
 };
 
+// One threshold's share of the due query: the certifications whose expiry date lies in
+// [first_day, last_day] in the job's zone and whose ledger has no entry for `threshold` at
+// their current expiry. A date-only expiry is stored at UTC midnight of its date, so the
+// store selects those exactly by [date_from, date_to); an RFC 3339 expiry's local date depends
+// on the zone, so the store returns every one in the wider [instant_from, instant_to) and the
+// check keeps those whose local date is in the band.
+struct DueBand {
+  int threshold = 0;
+  Seconds date_from{};
+  Seconds date_to{};  // exclusive
+  Seconds instant_from{};
+  Seconds instant_to{};  // exclusive
+};
+
+// Where a page of candidates ends: the next page starts after it in (expires_at, expires_on,
+// id) order.
+struct CandidateCursor {
+  Seconds expires_at{};
+  std::string expires_on;
+  std::int64_t id = -1;
+};
+
+// The last day a run of a policy (zone, thresholds, expired window) covered completely: every
+// certification then in the window had its most urgent crossed reminder in the ledger, at
+// `data_version`. While the version is unchanged, the next run need only read the thresholds
+// crossed since.
+struct Watermark {
+  std::int64_t through_day = 0;  // days since 1970-01-01 in the policy's zone
+  std::int64_t data_version = 0;
+};
+
+// Every operation is atomic on its own and commits before it returns unless it runs inside
+// in_transaction. Reads never hold anything open between calls, so a caller may write (or
+// deliver) between two pages.
 class ReminderStore {
  public:
   virtual ~ReminderStore() = default;
 
-  // Runs `work` in one write transaction (taken immediately); commits when it returns a value,
-  // rolls back when it returns an error.
+  // Runs `work` in one write transaction that excludes other writers from its start;
+  // commits when it returns a value, rolls back when it returns an error. Inside another
+  // in_transaction it nests (all or nothing within the outer one).
   virtual Result<void> in_transaction(const std::function<Result<void>()>& work) = 0;
 
   // Inserts or updates rows keyed by mentor_id and by (mentor_id, certification); the mentor's
   // name and email come from the latest row. Call inside in_transaction for all-or-nothing.
-  // The counts are exact: a row identical to what is stored counts as neither.
+  // The counts are exact: a row identical to what is stored counts as neither. Keeps the
+  // totals and bumps the data version when anything changed.
   virtual Result<UpsertCounts> upsert(const std::vector<CertificationRow>& rows) = 0;
 
-  // Calls `visit` for each certification with from <= expires_at < to, ordered by
-  // (expires_at, id), reading the database in small pages: no read statement is open while
-  // `visit` runs, so it may write (ledger entries) and everything it writes is committed when
-  // it returns. An error from `visit` stops the scan and is returned.
-  virtual Result<void> for_each_expiring(
-      Seconds from, Seconds to, const std::function<Result<void>(const Certification&)>& visit) = 0;
-  virtual Result<std::int64_t> count_expiring(Seconds from, Seconds to) = 0;
+  // Up to `limit` certifications of `band` (see DueBand) after `after`, ordered by
+  // (expires_at, expires_on, id), each joined with its mentor. Served by an index: the cost
+  // grows with the rows in the band's range, never with the table.
+  virtual Result<std::vector<Certification>> due_candidates(const DueBand& band,
+                                                            const CandidateCursor& after,
+                                                            int limit) = 0;
 
   // The ledger entries of one certification for one expiry, ordered by threshold descending.
   virtual Result<std::vector<LedgerEntry>> ledger_for(std::int64_t certification_id,
                                                       std::string_view expires_on) = 0;
-  // Writes the entries in one small transaction of its own (committed on return).
+  // Writes the entries in one transaction (or within the caller's in_transaction). An entry
+  // already there is left as it is. Written without waiting for the disk: a power loss can
+  // lose the last entries, and the reminders they stand for are then delivered again, with
+  // the same Message-ID.
   virtual Result<void> record(const std::vector<LedgerEntry>& entries) = 0;
 
   virtual Result<ReminderCounts> counts() = 0;
+
+  // The watermark of `policy` (an opaque key naming zone, thresholds and window), if any.
+  virtual Result<std::optional<Watermark>> watermark(std::string_view policy) = 0;
+  virtual Result<void> save_watermark(std::string_view policy, const Watermark& mark) = 0;
 };
 
 }  // namespace certcron::reminders
