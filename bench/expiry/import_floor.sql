@@ -39,5 +39,8 @@ INSERT INTO certifications (mentor_id, certification, expires_on, expires_at, is
   ON CONFLICT (mentor_id, certification) DO UPDATE SET
     expires_on = excluded.expires_on, expires_at = excluded.expires_at,
     issued_at = excluded.issued_at;
-CREATE INDEX certifications_by_expiry ON certifications (expires_at);
+CREATE INDEX certifications_by_expiry ON certifications (expires_at, expires_on);
+-- The totals a run reports, kept with the data (schema step 6).
+UPDATE reminder_totals SET mentors = (SELECT count(*) FROM mentors),
+  certifications = (SELECT count(*) FROM certifications), data_version = data_version + 1;
 COMMIT;

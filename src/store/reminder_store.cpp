@@ -3,7 +3,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <charconv>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 namespace certcron::store {
@@ -43,6 +46,43 @@ std::int64_t from_seconds(Seconds value) {
 
 const char* to_text(LedgerOutcome outcome) {
   return outcome == LedgerOutcome::sent ? "sent" : "superseded";
+}
+
+// Reads the due query's ledger column (see kDueCandidatesSql) into entries, threshold
+// descending. False when an item is malformed.
+bool parse_ledger_items(std::string_view text, const Certification& certification,
+                        std::vector<LedgerEntry>& entries) {
+  while (!text.empty()) {
+    const auto end = std::min(text.find(','), text.size());
+    std::string_view item = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    std::string_view fields[5];
+    for (auto& field : fields) {
+      const auto space = std::min(item.find(' '), item.size());
+      field = item.substr(0, space);
+      item.remove_prefix(std::min(space + 1, item.size()));
+    }
+    LedgerEntry entry;
+    std::int64_t recorded_at = 0;
+    const auto number = [](std::string_view field, auto& value) {
+      const auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
+      return ec == std::errc() && ptr == field.data() + field.size() && !field.empty();
+    };
+    if (!number(fields[0], entry.threshold) || !number(fields[2], recorded_at) ||
+        !number(fields[3], entry.run_seq) || (fields[1] != "sent" && fields[1] != "superseded")) {
+      return false;
+    }
+    entry.certification_id = certification.id;
+    entry.expires_on = certification.expires_on;
+    entry.outcome = fields[1] == "sent" ? LedgerOutcome::sent : LedgerOutcome::superseded;
+    entry.recorded_at = to_seconds(recorded_at);
+    entry.message_id = std::string(fields[4]);
+    entries.push_back(std::move(entry));
+  }
+  std::ranges::sort(entries, [](const LedgerEntry& a, const LedgerEntry& b) {
+    return a.threshold > b.threshold;
+  });
+  return true;
 }
 
 }  // namespace
@@ -148,9 +188,16 @@ struct SqliteReminderStore::Statements {
 // anti-join reads only the index and the ledger's primary key; certification and mentor rows
 // are read only for the candidates left. A date-only expires_on is 10 characters
 // ("2026-04-10"); an instant is longer.
+//
+// Each candidate carries its ledger entries for its expiry (column 8) as "threshold outcome
+// recorded_at run_seq message_id" items joined by ",", so deciding it needs no statement of
+// its own. A message id holds neither a space nor a comma ("<hex@certcron>").
 const char* const SqliteReminderStore::kDueCandidatesSql =
     "SELECT c.id, m.rowid, c.mentor_id, m.name, m.email, c.certification, c.expires_on, "
-    "c.expires_at FROM certifications AS c JOIN mentors AS m ON m.mentor_id = c.mentor_id "
+    "c.expires_at, (SELECT group_concat(e.threshold || ' ' || e.outcome || ' ' || "
+    "e.recorded_at || ' ' || ifnull(e.run_seq, 0) || ' ' || ifnull(e.message_id, ''), ',') "
+    "FROM reminder_ledger AS e WHERE e.certification_id = c.id AND e.expires_on = c.expires_on) "
+    "FROM certifications AS c JOIN mentors AS m ON m.mentor_id = c.mentor_id "
     "WHERE (c.expires_at, c.expires_on, c.id) > (?1, ?2, ?3) AND c.expires_at < ?4 "
     "AND (length(c.expires_on) > 10 OR (c.expires_at >= ?5 AND c.expires_at < ?6)) "
     "AND NOT EXISTS (SELECT 1 FROM reminder_ledger AS l WHERE l.certification_id = c.id "
@@ -291,14 +338,14 @@ Result<reminders::UpsertCounts> SqliteReminderStore::upsert(
   });
 }
 
-Result<std::vector<Certification>> SqliteReminderStore::due_candidates(
+Result<std::vector<reminders::DueCandidate>> SqliteReminderStore::due_candidates(
     const reminders::DueBand& band, const reminders::CandidateCursor& after, int limit) {
-  return guarded([&]() -> Result<std::vector<Certification>> {
+  return guarded([&]() -> Result<std::vector<reminders::DueCandidate>> {
     const auto& q = statements().due;
     const RawStatement::Use use(q);
     sqlite3_stmt* const stmt = q.get();
-    // Start at the band's range unless the cursor is already inside it.
-    const bool from_start = after.expires_at < band.instant_from;
+    // A cursor with no id (the default) starts at the band's range.
+    const bool from_start = after.id < 0;
     q.check(sqlite3_bind_int64(stmt, 1,
                                from_seconds(from_start ? band.instant_from : after.expires_at)));
     // Never a null pointer: that would bind NULL, and no row compares greater than NULL.
@@ -311,11 +358,19 @@ Result<std::vector<Certification>> SqliteReminderStore::due_candidates(
     q.check(sqlite3_bind_int64(stmt, 6, from_seconds(band.date_to)));
     q.check(sqlite3_bind_int(stmt, 7, band.threshold));
     q.check(sqlite3_bind_int(stmt, 8, limit));
-    std::vector<Certification> page;
+    std::vector<reminders::DueCandidate> page;
     while (q.step()) {
-      page.push_back(Certification{sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1),
-                                   q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),
-                                   to_seconds(sqlite3_column_int64(stmt, 7))});
+      reminders::DueCandidate candidate{
+          Certification{sqlite3_column_int64(stmt, 0), sqlite3_column_int64(stmt, 1), q.text(2),
+                        q.text(3), q.text(4), q.text(5), q.text(6),
+                        to_seconds(sqlite3_column_int64(stmt, 7))},
+          {}};
+      if (!parse_ledger_items(q.text(8), candidate.certification, candidate.ledger)) {
+        throw SQLite::Exception("the ledger of certification " +
+                                std::to_string(candidate.certification.id) +
+                                " holds an entry certcron cannot read");
+      }
+      page.push_back(std::move(candidate));
     }
     due_vm_steps_ += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
     return page;

@@ -25,7 +25,7 @@ class SqliteReminderStore final : public reminders::ReminderStore {
   Result<void> in_transaction(const std::function<Result<void>()>& work) override;
   Result<reminders::UpsertCounts> upsert(
       const std::vector<reminders::CertificationRow>& rows) override;
-  Result<std::vector<reminders::Certification>> due_candidates(
+  Result<std::vector<reminders::DueCandidate>> due_candidates(
       const reminders::DueBand& band, const reminders::CandidateCursor& after,
       int limit) override;
   Result<std::vector<reminders::LedgerEntry>> ledger_for(std::int64_t certification_id,

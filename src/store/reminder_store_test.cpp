@@ -65,8 +65,9 @@ DueBand band(int threshold, int first, int last) {
 }
 
 // Every candidate of the band, page by page.
-std::vector<Certification> read_band(SqliteReminderStore& store, const DueBand& b, int limit) {
-  std::vector<Certification> all;
+std::vector<DueCandidate> read_band_with_ledger(SqliteReminderStore& store, const DueBand& b,
+                                                int limit) {
+  std::vector<DueCandidate> all;
   CandidateCursor cursor;
   for (;;) {
     auto page = store.due_candidates(b, cursor, limit);
@@ -75,8 +76,17 @@ std::vector<Certification> read_band(SqliteReminderStore& store, const DueBand& 
     if (page->size() < static_cast<std::size_t>(limit)) {
       return all;
     }
-    cursor = CandidateCursor{page->back().expires_at, page->back().expires_on, page->back().id};
+    const auto& last = page->back().certification;
+    cursor = CandidateCursor{last.expires_at, last.expires_on, last.id};
   }
+}
+
+std::vector<Certification> read_band(SqliteReminderStore& store, const DueBand& b, int limit) {
+  std::vector<Certification> all;
+  for (auto& candidate : read_band_with_ledger(store, b, limit)) {
+    all.push_back(std::move(candidate.certification));
+  }
+  return all;
 }
 
 }  // namespace
@@ -143,6 +153,38 @@ TEST_SUITE("store.reminders") {
     }
     // A has its 7-day reminder; B only a 30-day one; C's entry is for an older expiry.
     CHECK(names == std::vector<std::string>{"B", "C"});
+  }
+
+  TEST_CASE("a candidate carries its ledger entries for its current expiry, as ledger_for reads them") {
+    TestDatabase t;
+    REQUIRE(testing::upsert_rows(t.store, {date_row("m1", "A", 100)}).has_value());
+    const auto id = t.count("SELECT id FROM certifications");
+    const std::string on = certcron::util::format_date(std::chrono::sys_days{std::chrono::days{100}});
+    REQUIRE(t.store
+                .record({{id, on, 30, LedgerOutcome::superseded, at(50), 0, ""},
+                         {id, on, 7, LedgerOutcome::sent, at(60), 9, "<a1@certcron>"},
+                         {id, on, kExpiredThreshold, LedgerOutcome::sent, at(70), 9, "<a2@certcron>"},
+                         {id, "2020-01-01", 1, LedgerOutcome::sent, at(40), 3, "<old@certcron>"}})
+                .has_value());
+    const auto read = read_band_with_ledger(t.store, band(1, 95, 101), 10);
+    REQUIRE(read.size() == 1);
+    const auto expected = t.store.ledger_for(id, on);
+    REQUIRE(expected.has_value());
+    REQUIRE(read[0].ledger.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      CAPTURE(i);
+      const auto& a = read[0].ledger[i];
+      const auto& b = (*expected)[i];
+      CHECK(a.threshold == b.threshold);
+      CHECK(a.outcome == b.outcome);
+      CHECK(a.recorded_at == b.recorded_at);
+      CHECK(a.run_seq == b.run_seq);
+      CHECK(a.message_id == b.message_id);
+      CHECK(a.expires_on == on);
+      CHECK(a.certification_id == id);
+    }
+    CHECK(read[0].ledger[0].threshold == 30);
+    CHECK(read[0].ledger[2].threshold == kExpiredThreshold);
   }
 
   TEST_CASE("the due query seeks: its work follows the band's rows and pages, not the table") {

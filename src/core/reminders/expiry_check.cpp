@@ -98,7 +98,7 @@ Result<ScanOutcome> scan(ReminderStore& store, const ReminderConfig& config,
       if (!page) {
         return fail(page.error());
       }
-      for (auto& certification : *page) {
+      for (auto& [certification, ledger] : *page) {
         ++state.candidates;
         if (progress && state.candidates % kPageRows == 0) {
           report();
@@ -108,11 +108,7 @@ Result<ScanOutcome> scan(ReminderStore& store, const ReminderConfig& config,
         if (!band.contains(days_left)) {
           continue;  // an instant whose local date is in another band: that band's business
         }
-        auto ledger = store.ledger_for(certification.id, certification.expires_on);
-        if (!ledger) {
-          return fail(ledger.error());
-        }
-        auto decision = decide(config, days_left, *ledger, zone);
+        auto decision = decide(config, days_left, ledger, zone);
         if (!decision) {
           continue;
         }
@@ -125,7 +121,7 @@ Result<ScanOutcome> scan(ReminderStore& store, const ReminderConfig& config,
       if (page->size() < static_cast<std::size_t>(kPageRows)) {
         break;
       }
-      const auto& last = page->back();
+      const auto& last = page->back().certification;
       cursor = CandidateCursor{last.expires_at, last.expires_on, last.id};
     }
   }

@@ -106,9 +106,9 @@ class CrashBeforeRecord final : public ReminderStore {
   Result<UpsertCounts> upsert(const std::vector<CertificationRow>& rows) override {
     return inner_.upsert(rows);
   }
-  Result<std::vector<Certification>> due_candidates(const DueBand& band,
-                                                    const CandidateCursor& after,
-                                                    int limit) override {
+  Result<std::vector<DueCandidate>> due_candidates(const DueBand& band,
+                                                   const CandidateCursor& after,
+                                                   int limit) override {
     return inner_.due_candidates(band, after, limit);
   }
   Result<std::vector<LedgerEntry>> ledger_for(std::int64_t id, std::string_view on) override {

@@ -216,11 +216,15 @@ std::string make_alert_message_id(std::string_view job_uuid, std::int64_t flip_s
 }
 
 std::string default_sender() {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
-    return "certcron@localhost";
-  }
-  return std::string("certcron@") + host;
+  // Asked once per process: a run renders thousands of messages.
+  static const std::string sender = [] {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') {
+      return std::string("certcron@localhost");
+    }
+    return std::string("certcron@") + host;
+  }();
+  return sender;
 }
 
 std::string render_rfc5322(const Message& message, LineEnding ending) {

@@ -88,8 +88,15 @@ struct DueBand {
   Seconds instant_to{};  // exclusive
 };
 
+// A certification the due query found, with its ledger entries for its current expiry
+// (threshold descending, as ledger_for gives them), so deciding it needs no further read.
+struct DueCandidate {
+  Certification certification;
+  std::vector<LedgerEntry> ledger;
+};
+
 // Where a page of candidates ends: the next page starts after it in (expires_at, expires_on,
-// id) order.
+// id) order. The default (id -1) is the start of the band.
 struct CandidateCursor {
   Seconds expires_at{};
   std::string expires_on;
@@ -124,11 +131,12 @@ class ReminderStore {
   virtual Result<UpsertCounts> upsert(const std::vector<CertificationRow>& rows) = 0;
 
   // Up to `limit` certifications of `band` (see DueBand) after `after`, ordered by
-  // (expires_at, expires_on, id), each joined with its mentor. Served by an index: the cost
-  // grows with the rows in the band's range, never with the table.
-  virtual Result<std::vector<Certification>> due_candidates(const DueBand& band,
-                                                            const CandidateCursor& after,
-                                                            int limit) = 0;
+  // (expires_at, expires_on, id), each joined with its mentor and carrying its ledger entries.
+  // Served by an index: the cost grows with the rows in the band's range, never with the
+  // table.
+  virtual Result<std::vector<DueCandidate>> due_candidates(const DueBand& band,
+                                                           const CandidateCursor& after,
+                                                           int limit) = 0;
 
   // The ledger entries of one certification for one expiry, ordered by threshold descending.
   virtual Result<std::vector<LedgerEntry>> ledger_for(std::int64_t certification_id,
