@@ -46,6 +46,11 @@ class SqliteReminderStore final : public reminders::ReminderStore {
 
   SQLite::Database& db_;
   std::unique_ptr<Statements> statements_;
+
+ public:
+  // Runs in_transaction with the page cache raised to kBulkCacheKiB, then puts it back.
+  Result<void> in_bulk_transaction(const std::function<Result<void>()>& work) override;
+  static constexpr int kBulkCacheKiB = 16 * 1024;
 };
 
 }  // namespace certcron::store

@@ -98,6 +98,12 @@ class ReminderStore {
   virtual Result<void> record(const std::vector<LedgerEntry>& entries) = 0;
 
   virtual Result<ReminderCounts> counts() = 0;
+
+  // in_transaction for writing many rows at once (the import): the store may give that one
+  // transaction more memory, within a fixed bound, to write them faster.
+  virtual Result<void> in_bulk_transaction(const std::function<Result<void>()>& work) {
+    return in_transaction(work);
+  }
 };
 
 }  // namespace certcron::reminders
