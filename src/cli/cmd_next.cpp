@@ -1,7 +1,12 @@
 #include "cli/commands.hpp"
 #include "core/schedule/schedule.hpp"
-#include "json/shapes.hpp"
+#include "json/writer.hpp"
 #include "util/time.hpp"
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace certcron::cli {
 namespace {
@@ -27,6 +32,39 @@ std::string local_text(const schedule::TimeZone& zone, Seconds instant) {
   return buffer;
 }
 
+// The JSON that print_json gives for {expression, timezone, description, next} (two-space
+// indent, nlohmann's escaping), written directly: up to 1,000 instants, each in a fixed-width
+// writer, instead of a string per instant in a JSON tree that is then serialised.
+std::string next_json(std::string_view expression, std::string_view zone,
+                      std::string_view description, const std::vector<Seconds>& fires) {
+  std::string out;
+  out.reserve(128 + expression.size() + zone.size() + description.size() + 28 * fires.size());
+  const auto member = [&](std::string_view key, std::string_view value) {
+    out += "  \"";
+    out += key;
+    out += "\": \"";
+    json::append_escaped(out, value);
+    out += "\",\n";
+  };
+  out += "{\n";
+  member("expression", expression);
+  member("timezone", zone);
+  member("description", description);
+  if (fires.empty()) {
+    out += "  \"next\": []\n}\n";
+    return out;
+  }
+  out += "  \"next\": [";
+  char instant[util::kRfc3339Capacity];
+  for (std::size_t i = 0; i < fires.size(); ++i) {
+    out += i == 0 ? "\n    \"" : ",\n    \"";
+    out.append(instant, util::write_rfc3339(instant, fires[i]));
+    out += '"';
+  }
+  out += "\n  ]\n}\n";
+  return out;
+}
+
 void show_next(Context& context, const NextOptions& options) {
   if (options.count < 1 || options.count > 1000) {
     throw CommandFailure(Error::invalid("count", "The count must be between 1 and 1000."));
@@ -44,14 +82,9 @@ void show_next(Context& context, const NextOptions& options) {
   auto schedule = context.check(schedule::Schedule::cron(options.expression, zone_name));
   auto fires = schedule.next_fires_after(from, options.count);
   if (context.options.json) {
-    json::Json next = json::Json::array();
-    for (Seconds instant : fires) {
-      next.push_back(util::format_rfc3339(instant));
-    }
-    context.out().print_json(json::Json{{"expression", options.expression},
-                                        {"timezone", schedule.zone().name()},
-                                        {"description", schedule.describe()},
-                                        {"next", std::move(next)}});
+    const std::string text =
+        next_json(options.expression, schedule.zone().name(), schedule.describe(), fires);
+    std::fwrite(text.data(), 1, text.size(), stdout);
     return;
   }
   context.out().line(schedule.describe() + " (" + schedule.zone().name() + ")");

@@ -147,18 +147,20 @@ class RawStatement {
 // Prepared once per store: the import and the check run them up to millions of times.
 struct SqliteReminderStore::Statements {
   explicit Statements(SQLite::Database& db)
-      : find_mentor(db, "SELECT name, email FROM mentors WHERE mentor_id = ?"),
-        insert_mentor(db, "INSERT INTO mentors (mentor_id, name, email) VALUES (?, ?, ?)"),
-        update_mentor(db, "UPDATE mentors SET name = ?2, email = ?3 WHERE mentor_id = ?1"),
-        find_certification(db,
-                           "SELECT id, expires_on, expires_at, issued_at FROM certifications "
-                           "WHERE mentor_id = ? AND certification = ?"),
-        insert_certification(db,
-                             "INSERT INTO certifications (mentor_id, certification, expires_on, "
-                             "expires_at, issued_at) VALUES (?, ?, ?, ?, ?)"),
-        update_certification(db,
-                             "UPDATE certifications SET expires_on = ?2, expires_at = ?3, "
-                             "issued_at = ?4 WHERE id = ?1"),
+      : upsert_mentor(db,
+                      "INSERT INTO mentors (mentor_id, name, email) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (mentor_id) DO UPDATE SET name = excluded.name, "
+                      "email = excluded.email WHERE mentors.name IS NOT excluded.name OR "
+                      "mentors.email IS NOT excluded.email"),
+        // A missing issued_at is NULL; an empty one compares equal to it, as it always has.
+        upsert_certification(
+            db,
+            "INSERT INTO certifications (mentor_id, certification, expires_on, expires_at, "
+            "issued_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (mentor_id, certification) "
+            "DO UPDATE SET expires_on = excluded.expires_on, expires_at = excluded.expires_at, "
+            "issued_at = excluded.issued_at WHERE certifications.expires_on IS NOT "
+            "excluded.expires_on OR certifications.expires_at IS NOT excluded.expires_at OR "
+            "coalesce(certifications.issued_at, '') IS NOT coalesce(excluded.issued_at, '')"),
         add_totals(db,
                    "UPDATE reminder_totals SET mentors = mentors + ?1, certifications = "
                    "certifications + ?2, data_version = data_version + 1"),
@@ -171,12 +173,8 @@ struct SqliteReminderStore::Statements {
                       "outcome, recorded_at, run_seq, message_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
                       "ON CONFLICT DO NOTHING") {}
 
-  SQLite::Statement find_mentor;
-  SQLite::Statement insert_mentor;
-  SQLite::Statement update_mentor;
-  SQLite::Statement find_certification;
-  SQLite::Statement insert_certification;
-  SQLite::Statement update_certification;
+  SQLite::Statement upsert_mentor;
+  SQLite::Statement upsert_certification;
   SQLite::Statement add_totals;
   RawStatement due;
   SQLite::Statement ledger;
@@ -252,78 +250,89 @@ Result<void> SqliteReminderStore::in_transaction(const std::function<Result<void
   return outcome;
 }
 
+namespace {
+
+enum class Upserted { inserted, updated, unchanged };
+
+// Runs one INSERT ... ON CONFLICT DO UPDATE ... WHERE <something differs>. The UPDATE branch
+// leaves the last insert rowid alone, so a rowid set by this statement means it inserted;
+// otherwise one changed row means it updated, none that the row was already as given.
+Upserted run_upsert(SQLite::Database& db, SQLite::Statement& statement) {
+  sqlite3_set_last_insert_rowid(db.getHandle(), 0);
+  const int changed = statement.exec();
+  if (changed == 0) {
+    return Upserted::unchanged;
+  }
+  return db.getLastInsertRowid() != 0 ? Upserted::inserted : Upserted::updated;
+}
+
+}  // namespace
+
+// The certification of one row (its mentor is written first, by upsert). Strings are bound
+// without copying (SQLITE_STATIC): they belong to `row`, which outlives the statement's step,
+// and upsert clears the bindings before it returns.
 Result<void> SqliteReminderStore::upsert_one(const CertificationRow& row,
                                              reminders::UpsertCounts& counts) {
   auto& s = statements();
-  s.find_mentor.reset();
-  s.find_mentor.bind(1, row.mentor_id);
-  if (!s.find_mentor.executeStep()) {
-    s.insert_mentor.reset();
-    s.insert_mentor.bind(1, row.mentor_id);
-    s.insert_mentor.bind(2, row.name);
-    s.insert_mentor.bind(3, row.email);
-    s.insert_mentor.exec();
-    ++counts.mentors_inserted;
-  } else if (s.find_mentor.getColumn(0).getString() != row.name ||
-             s.find_mentor.getColumn(1).getString() != row.email) {
-    s.update_mentor.reset();
-    s.update_mentor.bind(1, row.mentor_id);
-    s.update_mentor.bind(2, row.name);
-    s.update_mentor.bind(3, row.email);
-    s.update_mentor.exec();
-    ++counts.mentors_updated;
-  }
-  s.find_mentor.reset();
-
-  s.find_certification.reset();
-  s.find_certification.bind(1, row.mentor_id);
-  s.find_certification.bind(2, row.certification);
-  const auto bind_issued = [&](SQLite::Statement& statement, int index) {
-    if (row.issued_at.empty()) {
-      statement.bind(index);
-    } else {
-      statement.bind(index, row.issued_at);
-    }
-  };
-  if (!s.find_certification.executeStep()) {
-    s.insert_certification.reset();
-    s.insert_certification.bind(1, row.mentor_id);
-    s.insert_certification.bind(2, row.certification);
-    s.insert_certification.bind(3, row.expires_on);
-    s.insert_certification.bind(4, from_seconds(row.expires_at));
-    bind_issued(s.insert_certification, 5);
-    s.insert_certification.exec();
-    ++counts.certifications_inserted;
+  s.upsert_certification.reset();
+  s.upsert_certification.bindNoCopy(1, row.mentor_id);
+  s.upsert_certification.bindNoCopy(2, row.certification);
+  s.upsert_certification.bindNoCopy(3, row.expires_on);
+  s.upsert_certification.bind(4, from_seconds(row.expires_at));
+  if (row.issued_at.empty()) {
+    s.upsert_certification.bind(5);
   } else {
-    const auto id = s.find_certification.getColumn(0).getInt64();
-    const bool same =
-        s.find_certification.getColumn(1).getString() == row.expires_on &&
-        s.find_certification.getColumn(2).getInt64() == from_seconds(row.expires_at) &&
-        s.find_certification.getColumn(3).getString() == row.issued_at;
-    s.find_certification.reset();
-    if (!same) {
-      s.update_certification.reset();
-      s.update_certification.bind(1, id);
-      s.update_certification.bind(2, row.expires_on);
-      s.update_certification.bind(3, from_seconds(row.expires_at));
-      bind_issued(s.update_certification, 4);
-      s.update_certification.exec();
-      ++counts.certifications_updated;
-    }
+    s.upsert_certification.bindNoCopy(5, row.issued_at);
   }
-  s.find_certification.reset();
+  switch (run_upsert(db_, s.upsert_certification)) {
+    case Upserted::inserted:
+      ++counts.certifications_inserted;
+      break;
+    case Upserted::updated:
+      ++counts.certifications_updated;
+      break;
+    case Upserted::unchanged:
+      break;
+  }
   return {};
 }
 
 Result<reminders::UpsertCounts> SqliteReminderStore::upsert(
     const std::vector<CertificationRow>& rows) {
   return guarded([&]() -> Result<reminders::UpsertCounts> {
+    auto& s = statements();
     reminders::UpsertCounts counts;
+    const CertificationRow* previous = nullptr;
     for (const auto& row : rows) {
+      // A file lists a mentor's certifications together: the mentor written for the row
+      // before, with the same name and email, is known to be unchanged.
+      if (previous == nullptr || previous->mentor_id != row.mentor_id ||
+          previous->name != row.name || previous->email != row.email) {
+        s.upsert_mentor.reset();
+        s.upsert_mentor.bindNoCopy(1, row.mentor_id);
+        s.upsert_mentor.bindNoCopy(2, row.name);
+        s.upsert_mentor.bindNoCopy(3, row.email);
+        switch (run_upsert(db_, s.upsert_mentor)) {
+          case Upserted::inserted:
+            ++counts.mentors_inserted;
+            break;
+          case Upserted::updated:
+            ++counts.mentors_updated;
+            break;
+          case Upserted::unchanged:
+            break;
+        }
+      }
+      // The certification after its mentor, whom its foreign key needs.
       if (auto done = upsert_one(row, counts); !done) {
         return fail(done.error());
       }
+      previous = &row;
     }
+    s.upsert_mentor.reset();
+    s.upsert_mentor.clearBindings();
+    s.upsert_certification.reset();
+    s.upsert_certification.clearBindings();
     if (counts.mentors_inserted + counts.mentors_updated + counts.certifications_inserted +
             counts.certifications_updated >
         0) {
@@ -475,6 +484,25 @@ Result<void> SqliteReminderStore::save_watermark(std::string_view policy,
     q.exec();
     return {};
   });
+}
+
+// The import inserts into the certifications' expiry index at random places: with SQLite's
+// default 2 MiB cache most of those pages are written out to the WAL and read back again
+// within the same transaction. The cache is a bound, not an allocation: it stays flat
+// however large the file.
+Result<void> SqliteReminderStore::in_bulk_transaction(const std::function<Result<void>()>& work) {
+  std::int64_t previous = 0;
+  auto raised = guarded([&]() -> Result<void> {
+    previous = db_.execAndGet("PRAGMA cache_size").getInt64();
+    db_.exec("PRAGMA cache_size = -" + std::to_string(kBulkCacheKiB));
+    return {};
+  });
+  if (!raised) {
+    return raised;
+  }
+  auto outcome = in_transaction(work);
+  db_.tryExec("PRAGMA cache_size = " + std::to_string(previous));
+  return outcome;
 }
 
 }  // namespace certcron::store

@@ -1,6 +1,8 @@
 #include "util/time.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 
 namespace certcron::util {
@@ -19,17 +21,78 @@ bool read_int(std::string_view text, std::size_t pos, std::size_t width, int& ou
   return ec == std::errc{} && ptr == text.data() + pos + width;
 }
 
-}  // namespace
+struct CivilDate {
+  std::int64_t year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
 
-std::string format_rfc3339(Seconds instant) {
+// Days since 1970-01-01 to the proleptic Gregorian date (Howard Hinnant's civil_from_days):
+// counted from 0000-03-01 so that the leap day ends a year, in 400-year eras of 146,097 days.
+constexpr CivilDate civil_from_days(std::int64_t days) {
+  days += 719468;  // 0000-03-01 to 1970-01-01
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto day_of_era = static_cast<unsigned>(days - era * 146097);  // 0..146096
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned march_month = (5 * day_of_year + 2) / 153;  // 0 = March .. 11 = February
+  const unsigned day = day_of_year - (153 * march_month + 2) / 5 + 1;
+  const unsigned month = march_month < 10 ? march_month + 3 : march_month - 9;
+  return {static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+char* write_two_digits(char* out, unsigned value) {
+  out[0] = static_cast<char>('0' + value / 10);
+  out[1] = static_cast<char>('0' + value % 10);
+  return out + 2;
+}
+
+// What format_rfc3339 always did, for the years four digits do not hold.
+char* write_rfc3339_general(char* out, Seconds instant) {
   auto day = std::chrono::floor<std::chrono::days>(instant);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{instant - day};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()));
-  return buffer;
+  const int written =
+      std::snprintf(out, kRfc3339Capacity, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
+                    unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                    int(hms.minutes().count()), int(hms.seconds().count()));
+  return out + std::min<std::size_t>(static_cast<std::size_t>(written), kRfc3339Capacity - 1);
+}
+
+}  // namespace
+
+char* write_rfc3339(char* out, Seconds instant) {
+  constexpr std::int64_t kFirst = -62167219200;  // 0000-01-01T00:00:00Z
+  constexpr std::int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+  const std::int64_t seconds = instant.time_since_epoch().count();
+  if (seconds < kFirst || seconds > kLast) {
+    return write_rfc3339_general(out, instant);
+  }
+  const std::int64_t days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
+  const CivilDate date = civil_from_days(days);
+  const auto of_day = static_cast<unsigned>(seconds - days * 86400);  // 0..86399
+  const auto year = static_cast<unsigned>(date.year);
+  out = write_two_digits(out, year / 100);
+  out = write_two_digits(out, year % 100);
+  *out++ = '-';
+  out = write_two_digits(out, date.month);
+  *out++ = '-';
+  out = write_two_digits(out, date.day);
+  *out++ = 'T';
+  out = write_two_digits(out, of_day / 3600);
+  *out++ = ':';
+  out = write_two_digits(out, of_day / 60 % 60);
+  *out++ = ':';
+  out = write_two_digits(out, of_day % 60);
+  *out++ = 'Z';
+  return out;
+}
+
+std::string format_rfc3339(Seconds instant) {
+  char buffer[kRfc3339Capacity];
+  return std::string(buffer, write_rfc3339(buffer, instant));
 }
 
 std::optional<std::chrono::sys_days> parse_date(std::string_view text) {
@@ -49,6 +112,19 @@ std::optional<std::chrono::sys_days> parse_date(std::string_view text) {
 }
 
 std::string format_date(std::chrono::sys_days day) {
+  const std::int64_t days = day.time_since_epoch().count();
+  if (days >= -719528 && days <= 2932896) {  // 0000-01-01 .. 9999-12-31
+    const CivilDate date = civil_from_days(days);
+    char buffer[10];
+    const auto year = static_cast<unsigned>(date.year);
+    write_two_digits(buffer, year / 100);
+    write_two_digits(buffer + 2, year % 100);
+    buffer[4] = '-';
+    write_two_digits(buffer + 5, date.month);
+    buffer[7] = '-';
+    write_two_digits(buffer + 8, date.day);
+    return std::string(buffer, sizeof buffer);
+  }
   std::chrono::year_month_day ymd{day};
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),

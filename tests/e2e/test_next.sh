@@ -7,6 +7,22 @@ expect_status 0 "next prints fire times"
 expect_json 'list(j.keys())' '["expression", "timezone", "description", "next"]' "the JSON has exactly the four documented keys"
 expect_json 'j' '{"expression": "0 2 * * *", "timezone": "Europe/Brussels", "description": "At 02:00", "next": ["2026-03-27T01:00:00Z", "2026-03-28T01:00:00Z", "2026-03-29T01:00:00Z"]}' "02:00 in the spring-forward gap runs once right after it (03:00 CEST = 01:00Z)"
 
+# The JSON is written directly, not through a JSON library: its exact text, indentation included.
+expected_json='{
+  "expression": "0 2 * * *",
+  "timezone": "Europe/Brussels",
+  "description": "At 02:00",
+  "next": [
+    "2026-03-27T01:00:00Z",
+    "2026-03-28T01:00:00Z",
+    "2026-03-29T01:00:00Z"
+  ]
+}'
+expect_eq "$out" "$expected_json" "the JSON text is pretty-printed with two-space indents, one instant per line"
+run --json next '0 0 1 1 *' --tz UTC --from 1999-12-31T23:59:59Z --count 1000
+expect_status 0 "1000 fire times print"
+expect_json '[len(j["next"]), j["next"][0], j["next"][1], j["next"][999]]' '[1000, "2000-01-01T00:00:00Z", "2001-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]' "a yearly job lists 1000 years of new years, as far as 2999"
+
 run next '30 2 * * *' --tz Europe/Brussels --from 2026-10-24T12:00:00Z --count 2 --json
 expect_json 'j["next"]' '["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"]' "a fixed-time job in the repeated hour runs once, at the first 02:30"
 run next '*/30 2 * * *' --tz Europe/Brussels --from 2026-10-24T12:00:00Z --count 4 --json

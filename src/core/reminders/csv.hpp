@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace certcron::reminders {
@@ -28,22 +30,34 @@ class CsvReader {
 
   // Reads the next record; false at the end of the input. Blank lines are skipped. Line
   // breaks inside quoted fields are kept as "\n" whatever the file used (CRLF or LF). A UTF-8
-  // byte order mark at the start of the input is dropped.
+  // byte order mark at the start of the input is dropped. The strings of `record` are reused:
+  // reading into the same record again allocates nothing once its fields are long enough.
   bool next(CsvRecord& record);
 
   // Set once the reader stopped early (see kMaxRecordBytes); next() then returns false.
   bool stopped() const { return stopped_; }
 
  private:
-  int get();
-  int peek();
+  static constexpr std::size_t kChunkBytes = 64 * 1024;
+
+  bool refill();
+  int get() { return pos_ < end_ || refill() ? static_cast<unsigned char>(*pos_++) : -1; }
+  int peek() { return pos_ < end_ || refill() ? static_cast<unsigned char>(*pos_) : -1; }
   void skip_rest_of_line();
   bool read_quoted(std::string& field, CsvRecord& record);
+  std::size_t read_fields(CsvRecord& record);
+  bool read_plain(std::string& field, CsvRecord& record);
   bool add_byte(std::string& field, char byte, CsvRecord& record);
+  bool count_bytes(std::size_t count, CsvRecord& record);
 
   void skip_byte_order_mark();
 
+  // Read in chunks through sgetn rather than a byte at a time through the stream buffer, so
+  // that a run of plain bytes is found and copied at once.
   std::streambuf* buffer_;
+  std::unique_ptr<char[]> chunk_;
+  const char* pos_ = nullptr;
+  const char* end_ = nullptr;
   std::string prefix_;
   std::int64_t line_ = 1;
   std::size_t record_bytes_ = 0;

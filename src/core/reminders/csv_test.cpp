@@ -108,3 +108,43 @@ TEST_SUITE("reminders.csv") {
     CHECK_FALSE(is_valid_utf8("caf\xE9"));
   }
 }
+
+TEST_SUITE("reminders.csv") {
+  TEST_CASE("one record read into again and again holds only its own fields") {
+    std::istringstream in("a,b,c\nlonger than fifteen bytes,e\nf\n,,,\n\"q\"\"\",x\n");
+    CsvReader reader(in);
+    CsvRecord record;
+    std::vector<std::vector<std::string>> seen;
+    while (reader.next(record)) {
+      seen.push_back(record.fields);
+    }
+    CHECK(seen == std::vector<std::vector<std::string>>{{"a", "b", "c"},
+                                                        {"longer than fifteen bytes", "e"},
+                                                        {"f"},
+                                                        {"", "", "", ""},
+                                                        {"q\"", "x"}});
+  }
+
+  TEST_CASE("fields that cross the reader's chunks of input are read whole") {
+    std::string text;
+    std::vector<std::vector<std::string>> expected;
+    for (int i = 0; i < 20000; ++i) {
+      const std::string id = "id-" + std::to_string(i * 7919);
+      const std::string quoted = "say \"" + std::to_string(i) + "\",\nok";
+      text += id + ",\"" + "say \"\"" + std::to_string(i) + "\"\",\nok" + "\"," +
+              std::string(static_cast<std::size_t>(i % 13), 'x') + (i % 2 ? "\r\n" : "\n");
+      expected.push_back({id, quoted, std::string(static_cast<std::size_t>(i % 13), 'x')});
+    }
+    REQUIRE(text.size() > 4 * 64 * 1024);
+    auto records = read_all(text);
+    REQUIRE(records.size() == expected.size());
+    bool same = true;
+    for (std::size_t i = 0; i < records.size() && same; ++i) {
+      same = records[i].fields == expected[i] && records[i].error.empty() &&
+             records[i].line == static_cast<std::int64_t>(2 * i + 1);
+      if (!same) {
+        FAIL_CHECK("record " << i << " differs");
+      }
+    }
+  }
+}

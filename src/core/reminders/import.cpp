@@ -6,6 +6,7 @@
 #include <array>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace certcron::reminders {
@@ -47,17 +48,24 @@ class ErrorList {
   std::vector<std::string> messages_;
 };
 
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) {
-    return {};
+// By hand: find_first_not_of(" \t") calls memchr once per character.
+std::string_view trim(std::string_view text) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && blank(text.front())) {
+    text.remove_prefix(1);
   }
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
+  while (!text.empty() && blank(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
 }
 
-std::string one_line(const std::string& text) {
-  std::string out;
+bool has_line_break(std::string_view text) {
+  return text.find('\n') != std::string_view::npos || text.find('\r') != std::string_view::npos;
+}
+
+void one_line(std::string_view text, std::string& out) {
+  out.clear();
   for (char c : text) {
     if (c == '\r' || c == '\n') {
       if (!out.empty() && out.back() != ' ') {
@@ -67,7 +75,6 @@ std::string one_line(const std::string& text) {
       out += c;
     }
   }
-  return out;
 }
 
 std::string expected_header() {
@@ -84,7 +91,7 @@ std::optional<Layout> read_header(const CsvRecord& record, ErrorList& errors) {
   layout.width = record.fields.size();
   bool ok = true;
   for (std::size_t i = 0; i < record.fields.size(); ++i) {
-    const std::string name = trim(record.fields[i]);
+    const std::string name(trim(record.fields[i]));
     int column = -1;
     for (int c = 0; c < kColumnCount; ++c) {
       if (name == kColumnNames[static_cast<std::size_t>(c)]) {
@@ -116,68 +123,115 @@ bool is_blank_record(const CsvRecord& record) {
   return record.error.empty() && record.fields.size() == 1 && trim(record.fields[0]).empty();
 }
 
-// Checks one data row; adds its errors and returns nullopt when it has any.
-std::optional<CertificationRow> check_row(const CsvRecord& record, const Layout& layout,
-                                          ErrorList& errors) {
-  if (!record.error.empty()) {
-    errors.add(record.line, record.error);
-    return std::nullopt;
+// "YYYY-MM-DD" or RFC 3339, as parse_expiry reads it, without building the canonical text.
+std::optional<Seconds> read_expiry(std::string_view text, bool& date_only) {
+  if (auto day = util::parse_date(text)) {
+    date_only = true;
+    return Seconds{*day};
   }
-  if (record.fields.size() != layout.width) {
-    errors.add(record.line, "expected " + std::to_string(layout.width) + " fields, found " +
-                                std::to_string(record.fields.size()));
-    return std::nullopt;
-  }
-  std::array<std::string, kColumnCount> value;
-  bool ok = true;
-  for (std::size_t c = 0; c < kColumnCount; ++c) {
-    if (layout.index[c] >= 0) {
-      value[c] = trim(record.fields[static_cast<std::size_t>(layout.index[c])]);
-    }
-    if (!is_valid_utf8(value[c])) {
-      errors.add(record.line, std::string(kColumnNames[c]) + ": not valid UTF-8");
-      ok = false;
-    } else if (value[c].empty() && c != kIssuedAt) {
-      errors.add(record.line, std::string(kColumnNames[c]) + ": missing");
-      ok = false;
-    } else if (value[c].find_first_of("\r\n") != std::string::npos) {
-      if (c == kName || c == kCertification) {
-        value[c] = one_line(value[c]);  // a spreadsheet's line break inside a cell
-      } else {
-        errors.add(record.line, std::string(kColumnNames[c]) + ": contains a line break");
-        ok = false;
-      }
-    }
-  }
-  if (!ok) {
-    return std::nullopt;
-  }
-  if (!is_plausible_email(value[kEmail])) {
-    errors.add(record.line, "email: '" + value[kEmail] + "' is not an email address");
-    ok = false;
-  }
-  auto expiry = parse_expiry(value[kExpiresAt]);
-  if (!expiry) {
-    errors.add(record.line, "expires_at: '" + value[kExpiresAt] +
-                                "' is not a date (use YYYY-MM-DD or RFC 3339)");
-    ok = false;
-  }
-  if (!value[kIssuedAt].empty() && !parse_expiry(value[kIssuedAt])) {
-    errors.add(record.line,
-               "issued_at: '" + value[kIssuedAt] + "' is not a date (use YYYY-MM-DD or RFC 3339)");
-    ok = false;
-  }
-  if (!ok) {
-    return std::nullopt;
-  }
-  return CertificationRow{value[kMentorId],      value[kName],      value[kEmail],
-                          value[kCertification], expiry->canonical, expiry->instant,
-                          value[kIssuedAt]};
+  date_only = false;
+  return util::parse_rfc3339(text);
 }
 
-// One pass over the input: every valid row goes to `row`; errors collect in `errors`.
+// One data row once checked: views into the CSV record (or into the checker's own strings),
+// valid until the next record is read.
+struct CheckedRow {
+  std::array<std::string_view, kColumnCount> value;
+  std::string_view expires_on;  // see CertificationRow::expires_on
+  Seconds expires_at{};
+};
+
+// Checks data rows without allocating per row: values stay views into the record, and the
+// rare cell that needs rewriting (a line break in a name) goes to a string kept for reuse.
+class RowChecker {
+ public:
+  explicit RowChecker(const Layout& layout) : layout_(layout) {}
+
+  // Adds the row's errors to `errors` and returns false when it has any.
+  bool check(const CsvRecord& record, ErrorList& errors, CheckedRow& row) {
+    if (!record.error.empty()) {
+      errors.add(record.line, record.error);
+      return false;
+    }
+    if (record.fields.size() != layout_.width) {
+      errors.add(record.line, "expected " + std::to_string(layout_.width) + " fields, found " +
+                                  std::to_string(record.fields.size()));
+      return false;
+    }
+    if (!read_cells(record, errors, row.value)) {
+      return false;
+    }
+    const auto& value = row.value;
+    bool ok = true;
+    if (!is_plausible_email(value[kEmail])) {
+      errors.add(record.line,
+                 "email: '" + std::string(value[kEmail]) + "' is not an email address");
+      ok = false;
+    }
+    bool date_only = false;
+    const auto expiry = read_expiry(value[kExpiresAt], date_only);
+    if (!expiry) {
+      errors.add(record.line, "expires_at: '" + std::string(value[kExpiresAt]) +
+                                  "' is not a date (use YYYY-MM-DD or RFC 3339)");
+      ok = false;
+    }
+    bool ignored = false;
+    if (!value[kIssuedAt].empty() && !read_expiry(value[kIssuedAt], ignored)) {
+      errors.add(record.line, "issued_at: '" + std::string(value[kIssuedAt]) +
+                                  "' is not a date (use YYYY-MM-DD or RFC 3339)");
+      ok = false;
+    }
+    if (!ok) {
+      return false;
+    }
+    row.expires_at = *expiry;
+    row.expires_on =
+        date_only
+            ? value[kExpiresAt]
+            : std::string_view(
+                  canonical_,
+                  static_cast<std::size_t>(util::write_rfc3339(canonical_, *expiry) - canonical_));
+    return true;
+  }
+
+ private:
+  // Each cell trimmed, checked for UTF-8, presence and line breaks; false on any error.
+  bool read_cells(const CsvRecord& record, ErrorList& errors,
+                  std::array<std::string_view, kColumnCount>& value) {
+    bool ok = true;
+    for (std::size_t c = 0; c < kColumnCount; ++c) {
+      value[c] = layout_.index[c] >= 0
+                     ? trim(record.fields[static_cast<std::size_t>(layout_.index[c])])
+                     : std::string_view{};
+      if (!is_valid_utf8(value[c])) {
+        errors.add(record.line, std::string(kColumnNames[c]) + ": not valid UTF-8");
+        ok = false;
+      } else if (value[c].empty() && c != kIssuedAt) {
+        errors.add(record.line, std::string(kColumnNames[c]) + ": missing");
+        ok = false;
+      } else if (has_line_break(value[c])) {
+        if (c == kName || c == kCertification) {
+          auto& rewritten = one_line_[c == kName ? 0 : 1];  // a spreadsheet's line break in a cell
+          one_line(value[c], rewritten);
+          value[c] = rewritten;
+        } else {
+          errors.add(record.line, std::string(kColumnNames[c]) + ": contains a line break");
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
+  const Layout& layout_;
+  std::array<std::string, 2> one_line_;
+  char canonical_[util::kRfc3339Capacity] = {};
+};
+
+// One pass over the input: every valid row goes to `row` (while the file has no errors);
+// errors collect in `errors`.
 Result<std::int64_t> scan(const CsvOpener& open, ErrorList& errors,
-                          const std::function<Result<void>(CertificationRow&&)>& row,
+                          const std::function<Result<void>(const CheckedRow&)>& row,
                           const std::function<void(std::int64_t)>& tick) {
   auto input = open();
   if (!input) {
@@ -194,14 +248,16 @@ Result<std::int64_t> scan(const CsvOpener& open, ErrorList& errors,
   if (!layout) {
     return 0;
   }
+  RowChecker checker(*layout);
+  CheckedRow checked;
   std::int64_t rows = 0;
   while (reader.next(record)) {
     if (is_blank_record(record)) {
       continue;
     }
     ++rows;
-    if (auto checked = check_row(record, *layout, errors); checked && errors.empty()) {
-      if (auto written = row(std::move(*checked)); !written) {
+    if (checker.check(record, errors, checked) && errors.empty()) {
+      if (auto written = row(checked); !written) {
         return fail(written.error());
       }
     }
@@ -215,6 +271,17 @@ Result<std::int64_t> scan(const CsvOpener& open, ErrorList& errors,
   return rows;
 }
 
+// Copies a checked row into `row`, reusing the strings it already holds.
+void fill(CertificationRow& row, const CheckedRow& checked) {
+  row.mentor_id.assign(checked.value[kMentorId]);
+  row.name.assign(checked.value[kName]);
+  row.email.assign(checked.value[kEmail]);
+  row.certification.assign(checked.value[kCertification]);
+  row.expires_on.assign(checked.expires_on);
+  row.expires_at = checked.expires_at;
+  row.issued_at.assign(checked.value[kIssuedAt]);
+}
+
 void add_counts(ImportSummary& summary, const UpsertCounts& counts) {
   summary.mentors_inserted += counts.mentors_inserted;
   summary.mentors_updated += counts.mentors_updated;
@@ -225,24 +292,28 @@ void add_counts(ImportSummary& summary, const UpsertCounts& counts) {
 Result<ImportSummary> write_pass(ReminderStore& store, const CsvOpener& open,
                                  std::int64_t total_rows, const ImportProgressFn& progress) {
   ImportSummary summary;
-  std::vector<CertificationRow> batch;
-  batch.reserve(kBatchRows);
+  // The batch's rows are overwritten in place, so their strings are allocated once.
+  std::vector<CertificationRow> batch(kBatchRows);
+  std::size_t used = 0;
   auto flush = [&]() -> Result<void> {
+    if (used < batch.size()) {
+      batch.resize(used);  // only for the last, partial batch
+    }
+    used = 0;
     auto counts = store.upsert(batch);
-    batch.clear();
     if (!counts) {
       return fail(counts.error());
     }
     add_counts(summary, *counts);
     return {};
   };
-  auto written = store.in_transaction([&]() -> Result<void> {
+  auto written = store.in_bulk_transaction([&]() -> Result<void> {
     ErrorList errors;
     auto rows = scan(
         open, errors,
-        [&](CertificationRow&& row) -> Result<void> {
-          batch.push_back(std::move(row));
-          return batch.size() < kBatchRows ? Result<void>{} : flush();
+        [&](const CheckedRow& row) -> Result<void> {
+          fill(batch[used++], row);
+          return used < batch.size() ? Result<void>{} : flush();
         },
         [&](std::int64_t done) {
           if (progress) {
@@ -256,7 +327,7 @@ Result<ImportSummary> write_pass(ReminderStore& store, const CsvOpener& open,
       return fail(std::move(errors).to_error());
     }
     summary.rows = *rows;
-    return flush();
+    return used > 0 ? flush() : Result<void>{};
   });
   if (!written) {
     return fail(written.error());
@@ -297,7 +368,7 @@ Result<ImportSummary> import_certifications(ReminderStore& store, const CsvOpene
                                             const ImportProgressFn& progress) {
   ErrorList errors;
   auto rows = scan(
-      open, errors, [](CertificationRow&&) -> Result<void> { return {}; },
+      open, errors, [](const CheckedRow&) -> Result<void> { return {}; },
       [&](std::int64_t done) {
         if (progress) {
           progress({ImportProgress::Phase::validating, done, 0});

@@ -240,3 +240,97 @@ TEST_SUITE("reminders.import") {
     CHECK(result.error().kind == ErrorKind::not_found);
   }
 }
+
+TEST_SUITE("reminders.import") {
+  TEST_CASE("a re-import counts exactly the rows it inserts and updates, not the unchanged ones") {
+    TestDatabase t;
+    REQUIRE(import_text(t.store, kGoodFile).has_value());
+    auto summary = import_text(t.store,
+                               "mentor_id,name,email,certification,expires_at\n"
+                               // unchanged
+                               "m1,Ana Lopez,ana@example.org,First Aid,2026-04-10\n"
+                               // the same instant written with another offset: unchanged
+                               "m1,Ana Lopez,ana@example.org,Safeguarding,2026-05-01T07:00:00Z\n"
+                               // renewed, and a new name for m2
+                               "m2,Chidi Okafor,chidi@example.org,First Aid,2027-04-20\n"
+                               // m2 again with the new name: no second update
+                               "m2,Chidi Okafor,chidi@example.org,CPR,2027-01-01\n"
+                               // a new mentor, twice
+                               "m3,Bo,bo@example.org,CPR,2027-01-01\n"
+                               "m3,Bo,bo@example.org,Scuba,2027-01-01\n"
+                               // the row just written, again: unchanged
+                               "m3,Bo,bo@example.org,Scuba,2027-01-01\n");
+    REQUIRE(summary.has_value());
+    CHECK(summary->rows == 7);
+    CHECK(summary->mentors_inserted == 1);
+    CHECK(summary->mentors_updated == 1);
+    CHECK(summary->certifications_inserted == 3);
+    CHECK(summary->certifications_updated == 1);
+    CHECK(t.count("SELECT count(*) FROM certifications") == 6);
+
+    auto again = import_text(t.store,
+                             "mentor_id,name,email,certification,expires_at\n"
+                             "m3,Bo,bo@example.org,Scuba,2027-01-01\n");
+    REQUIRE(again.has_value());
+    CHECK(again->rows == 1);
+    CHECK(again->mentors_inserted + again->mentors_updated + again->certifications_inserted +
+              again->certifications_updated ==
+          0);
+  }
+
+  TEST_CASE("counts stay exact across batches of a large file with inserts, updates and repeats") {
+    TestDatabase t;
+    const auto file = [](int rows, int changed_every) {
+      std::string text = "mentor_id,name,email,certification,expires_at,issued_at\n";
+      for (int i = 0; i < rows; ++i) {
+        const int mentor = i / 3;
+        const bool changed = changed_every > 0 && i % changed_every == 0;
+        text += "m" + std::to_string(mentor) + ",Mentor " + std::to_string(mentor) + ",m" +
+                std::to_string(mentor) + (mentor % 10 == 0 && changed_every > 0 ? "@new" : "@") +
+                "example.org,C" + std::to_string(i % 3) + "," +
+                (i % 4 == 0 ? "2026-06-01T10:00:00+02:00" : "2026-06-01") + "," +
+                (changed ? "2020-01-01" : "") + "\n";
+      }
+      return text;
+    };
+    auto first = import_text(t.store, file(9000, 0));
+    REQUIRE(first.has_value());
+    CHECK(first->mentors_inserted == 3000);
+    CHECK(first->certifications_inserted == 9000);
+    CHECK(first->mentors_updated + first->certifications_updated == 0);
+    auto same = import_text(t.store, file(9000, 0));
+    REQUIRE(same.has_value());
+    CHECK(same->mentors_inserted + same->mentors_updated + same->certifications_inserted +
+              same->certifications_updated ==
+          0);
+    auto changed = import_text(t.store, file(9300, 7));
+    REQUIRE(changed.has_value());
+    CHECK(changed->rows == 9300);
+    CHECK(changed->mentors_inserted == 100);                 // m3000 .. m3099
+    CHECK(changed->mentors_updated == 300);                  // every 10th of m0 .. m2999
+    CHECK(changed->certifications_inserted == 300);          // rows 9000 .. 9299
+    CHECK(changed->certifications_updated == 9000 / 7 + 1);  // rows 0, 7, .. 8995
+  }
+
+  TEST_CASE("a bad row at the end of a large file leaves the database as it was") {
+    TestDatabase t;
+    REQUIRE(import_text(t.store, kGoodFile).has_value());
+    t.db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const auto before = read_bytes(t.file);
+    const auto wal_before = read_bytes(t.file.string() + "-wal");
+    std::string text = "mentor_id,name,email,certification,expires_at\n";
+    for (int i = 0; i < 30000; ++i) {
+      text += "b" + std::to_string(i) + ",Mentor,b" + std::to_string(i) +
+              "@example.org,First Aid,2026-06-01\n";
+    }
+    text += "m1,Ana Lopez,ana@example.org,First Aid,2026-06-31\n";  // line 30002
+    auto result = import_text(t.store, text);
+    CHECK(errors_of(result) ==
+          testing::joined(Lines{"line 30002: expires_at: '2026-06-31' is not a date (use "
+                                "YYYY-MM-DD or RFC 3339)"}));
+    CHECK(read_bytes(t.file) == before);
+    CHECK(read_bytes(t.file.string() + "-wal") == wal_before);
+    CHECK(t.count("SELECT count(*) FROM mentors") == 2);
+    CHECK(t.count("SELECT count(*) FROM certifications") == 3);
+  }
+}

@@ -152,6 +152,12 @@ class ReminderStore {
   // The watermark of `policy` (an opaque key naming zone, thresholds and window), if any.
   virtual Result<std::optional<Watermark>> watermark(std::string_view policy) = 0;
   virtual Result<void> save_watermark(std::string_view policy, const Watermark& mark) = 0;
+
+  // in_transaction for writing many rows at once (the import): the store may give that one
+  // transaction more memory, within a fixed bound, to write them faster.
+  virtual Result<void> in_bulk_transaction(const std::function<Result<void>()>& work) {
+    return in_transaction(work);
+  }
 };
 
 }  // namespace certcron::reminders
