@@ -26,7 +26,7 @@ class OutboxDelivery final : public reminders::Delivery {
   std::vector<Result<void>> deliver_batch(
       std::span<const reminders::Message* const> messages) override;
 
-  static constexpr std::size_t kBatchLimit = 256;
+  static constexpr std::size_t kBatchLimit = 1024;
 
   const std::filesystem::path& folder() const { return folder_; }
 

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace certcron::store {
@@ -412,10 +413,22 @@ Result<std::vector<LedgerEntry>> SqliteReminderStore::ledger_for(std::int64_t ce
 }
 
 Result<void> SqliteReminderStore::record(const std::vector<LedgerEntry>& entries) {
+  // In key order, so that a batch visits each ledger page (and each certification page its
+  // foreign key reads) once, instead of at random.
+  std::vector<const LedgerEntry*> ordered;
+  ordered.reserve(entries.size());
+  for (const auto& entry : entries) {
+    ordered.push_back(&entry);
+  }
+  std::ranges::sort(ordered, [](const LedgerEntry* a, const LedgerEntry* b) {
+    return std::tie(a->certification_id, a->expires_on, a->threshold) <
+           std::tie(b->certification_id, b->expires_on, b->threshold);
+  });
   auto write = [&]() -> Result<void> {
     return guarded([&]() -> Result<void> {
       auto& q = statements().insert_ledger;
-      for (const auto& entry : entries) {
+      for (const LedgerEntry* next : ordered) {
+        const LedgerEntry& entry = *next;
         q.reset();
         q.bind(1, entry.certification_id);
         q.bind(2, entry.expires_on);
@@ -486,11 +499,12 @@ Result<void> SqliteReminderStore::save_watermark(std::string_view policy,
   });
 }
 
-// The import inserts into the certifications' expiry index at random places: with SQLite's
-// default 2 MiB cache most of those pages are written out to the WAL and read back again
-// within the same transaction. The cache is a bound, not an allocation: it stays flat
-// however large the file.
-Result<void> SqliteReminderStore::in_bulk_transaction(const std::function<Result<void>()>& work) {
+// The import inserts into the certifications' expiry index at random places, and a run that
+// delivers reads certification, mentor and ledger pages at random and writes the ledger
+// after them: with SQLite's default 2 MiB cache most of those pages are read (or written to
+// the WAL) again and again. The cache is a bound, not an allocation: it stays flat however
+// large the data.
+Result<void> SqliteReminderStore::with_large_cache(const std::function<Result<void>()>& work) {
   std::int64_t previous = 0;
   auto raised = guarded([&]() -> Result<void> {
     previous = db_.execAndGet("PRAGMA cache_size").getInt64();
@@ -500,7 +514,12 @@ Result<void> SqliteReminderStore::in_bulk_transaction(const std::function<Result
   if (!raised) {
     return raised;
   }
-  auto outcome = in_transaction(work);
+  Result<void> outcome;
+  try {
+    outcome = work();
+  } catch (const std::exception& e) {
+    outcome = fail(database_error(e));
+  }
   db_.tryExec("PRAGMA cache_size = " + std::to_string(previous));
   return outcome;
 }

@@ -49,8 +49,9 @@ class SqliteReminderStore final : public reminders::ReminderStore {
   std::int64_t due_vm_steps_ = 0;
 
  public:
-  // Runs in_transaction with the page cache raised to kBulkCacheKiB, then puts it back.
-  Result<void> in_bulk_transaction(const std::function<Result<void>()>& work) override;
+  // Runs `work` with the page cache raised to kBulkCacheKiB, then puts it back. Not for
+  // small work: every cached page is a page fault when first filled.
+  Result<void> with_large_cache(const std::function<Result<void>()>& work) override;
   static constexpr int kBulkCacheKiB = 16 * 1024;
 };
 

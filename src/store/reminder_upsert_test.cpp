@@ -119,22 +119,23 @@ TEST_SUITE("store.reminders.upsert") {
           Counts{0, 0, 0, 0});
   }
 
-  TEST_CASE("the bulk transaction commits, restores the page cache, and rolls back on error") {
+  TEST_CASE("with_large_cache raises the page cache for its work only, whatever the outcome") {
     TestDatabase t;
     const auto cache_before = t.count("PRAGMA cache_size");
     std::int64_t cache_inside = 0;
     REQUIRE(t.store
-                .in_bulk_transaction([&]() -> Result<void> {
+                .with_large_cache([&]() -> Result<void> {
                   cache_inside = t.count("PRAGMA cache_size");
-                  auto done = t.store.upsert({row("m1", "CPR", "2026-01-01")});
-                  return done ? Result<void>{} : certcron::fail(done.error());
+                  return testing::upsert_rows(t.store, {row("m1", "CPR", "2026-01-01")});
                 })
                 .has_value());
     CHECK(cache_inside == -certcron::store::SqliteReminderStore::kBulkCacheKiB);
     CHECK(t.count("PRAGMA cache_size") == cache_before);
-    auto failed = t.store.in_bulk_transaction([&]() -> Result<void> {
-      REQUIRE(t.store.upsert({row("m2", "CPR", "2026-01-01")}).has_value());
-      return certcron::fail(certcron::Error::failed("stop"));
+    auto failed = t.store.with_large_cache([&]() -> Result<void> {
+      return t.store.in_transaction([&]() -> Result<void> {
+        REQUIRE(t.store.upsert({row("m2", "CPR", "2026-01-01")}).has_value());
+        return certcron::fail(certcron::Error::failed("stop"));
+      });
     });
     CHECK_FALSE(failed.has_value());
     CHECK(t.count("PRAGMA cache_size") == cache_before);

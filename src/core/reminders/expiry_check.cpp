@@ -261,7 +261,16 @@ Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
                                    const CheckOptions& options) {
   RunResult counts;
   DeliveringSink sink(store, delivery, options, counts);
-  auto scanned = scan(store, config, zone, options.now, sink, options.progress, counts);
+  Result<ScanOutcome> scanned = fail(Error::failed("the check did not run"));
+  const auto check = [&]() -> Result<void> {
+    scanned = scan(store, config, zone, options.now, sink, options.progress, counts);
+    return {};
+  };
+  // A run that delivers reads and writes pages all over the database; a dry run reads only
+  // what is due, too little for a larger cache to pay for its page faults.
+  if (auto ran = options.dry_run ? check() : store.with_large_cache(check); !ran) {
+    return fail(ran.error());
+  }
   if (!scanned) {
     return fail(scanned.error());
   }

@@ -307,7 +307,7 @@ Result<ImportSummary> write_pass(ReminderStore& store, const CsvOpener& open,
     add_counts(summary, *counts);
     return {};
   };
-  auto written = store.in_bulk_transaction([&]() -> Result<void> {
+  auto written = store.with_large_cache([&] { return store.in_transaction([&]() -> Result<void> {
     ErrorList errors;
     auto rows = scan(
         open, errors,
@@ -328,7 +328,7 @@ Result<ImportSummary> write_pass(ReminderStore& store, const CsvOpener& open,
     }
     summary.rows = *rows;
     return used > 0 ? flush() : Result<void>{};
-  });
+  }); });
   if (!written) {
     return fail(written.error());
   }

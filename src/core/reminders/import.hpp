@@ -38,7 +38,7 @@ using CsvOpener = std::function<Result<std::unique_ptr<std::istream>>()>;
 inline constexpr std::size_t kMaxListedImportErrors = 1000;
 
 // Reads the whole input once to validate every row, then again inside one transaction to
-// write (ReminderStore::in_bulk_transaction). Memory is bounded by one batch of rows and the
+// write (ReminderStore::with_large_cache). Memory is bounded by one batch of rows and the
 // store's cache for that transaction, whatever the size of the file. A file with
 // any error is ErrorKind::validation with every error (in line order) under field "file",
 // e.g. "line 7: expires_at: '2026-02-30' is not a date (use YYYY-MM-DD or RFC 3339)"; the

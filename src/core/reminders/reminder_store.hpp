@@ -153,10 +153,11 @@ class ReminderStore {
   virtual Result<std::optional<Watermark>> watermark(std::string_view policy) = 0;
   virtual Result<void> save_watermark(std::string_view policy, const Watermark& mark) = 0;
 
-  // in_transaction for writing many rows at once (the import): the store may give that one
-  // transaction more memory, within a fixed bound, to write them faster.
-  virtual Result<void> in_bulk_transaction(const std::function<Result<void>()>& work) {
-    return in_transaction(work);
+  // Runs `work` with more of the database kept in memory, within a fixed bound, for work
+  // that touches many rows at once (an import, a run that delivers). Nothing else changes;
+  // a store without a cache to tune just runs it.
+  virtual Result<void> with_large_cache(const std::function<Result<void>()>& work) {
+    return work();
   }
 };
 
