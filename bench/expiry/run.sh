@@ -27,23 +27,8 @@ rows=${ROWS:-1000000}
 day0=2026-03-01
 day1=2026-03-02
 
-mkdir -p "$build"
-if ! { cmake -S "$here" -B "$build/tools" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
-       cmake --build "$build/tools" -j2; } >"$build/run.log" 2>&1; then
-  cat "$build/run.log" >&2
-  exit 1
-fi
-if [[ -z ${CERTCRON_BIN:-} ]]; then
-  if ! { cmake -S "$root" -B "$build/certcron" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-           -DCERTCRON_WERROR=OFF &&
-         cmake --build "$build/certcron" -j2 --target certcron; } >>"$build/run.log" 2>&1; then
-    cat "$build/run.log" >&2
-    exit 1
-  fi
-  CERTCRON_BIN=$build/certcron/src/certcron
-fi
-[[ -x /usr/bin/time ]] || { echo "run.sh needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-command -v sqlite3 >/dev/null || { echo "run.sh needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_build "$here"
 floor=$build/tools/expiry_floor
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/certcron-bench.XXXXXX")
@@ -54,19 +39,12 @@ case $(stat -f -c %T "$scratch") in
     exit 1
     ;;
 esac
-export HOME=$scratch/home NO_COLOR=1 TZ=UTC
-export XDG_CONFIG_HOME=$HOME/.config XDG_DATA_HOME=$HOME/.local/share XDG_STATE_HOME=$HOME/.local/state
-export FAKE_CRONTAB_FILE=$scratch/crontab.txt
-unset CERTCRON_DB CERTCRON_CONFIG CERTCRON_NOW
-mkdir -p "$XDG_CONFIG_HOME/certcron"
-printf '[crontab]\nprogram = "%s"\n' "$root/tests/e2e/support/fake-crontab" \
-  >"$XDG_CONFIG_HOME/certcron/config.toml"
-db=$XDG_DATA_HOME/certcron/certcron.db
+bench_home "$scratch"
 outbox=$XDG_STATE_HOME/certcron/outbox
 floor_outbox=$scratch/floor-outbox
 
 # The first run sends one message per certification in the 61-day window (~42,000 at 1M rows):
-# with two fsyncs each on disk that alone would take minutes, so its outbox is on tmpfs, and
+# with one fdatasync each on disk that alone would take minutes, so its outbox is on tmpfs, and
 # so is the floor's. The steady night's outbox is on disk, certcron's and the floor's.
 shm=$(mktemp -d /dev/shm/certcron-bench.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$scratch" "$shm"' EXIT
@@ -78,16 +56,8 @@ declare -A wall cpu rss due
 measure() {
   local key=$1
   shift
-  if ! /usr/bin/time -v -o "$scratch/time" "$@" >"$scratch/out.$key" 2>"$scratch/err"; then
-    echo "$key failed:" >&2
-    cat "$scratch/err" "$scratch/out.$key" >&2
-    exit 1
-  fi
-  wall[$key]=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-                 n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' \
-               "$scratch/time")
-  cpu[$key]=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { print s }' "$scratch/time")
-  rss[$key]=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$scratch/time")
+  bench_time "$scratch/out.$key" "$scratch/err" "$@"
+  wall[$key]=$bench_wall cpu[$key]=$bench_cpu rss[$key]=$bench_rss
   echo "  $key: ${wall[$key]} s wall, ${cpu[$key]} s CPU, ${rss[$key]} MiB"
 }
 # combine KEY PART...: a floor made of several programs run one after the other.

@@ -14,52 +14,21 @@ root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build-bench-import}
 rows=${ROWS:-1000000}
 
-mkdir -p "$build"
-if ! { cmake -S "$root/bench/expiry" -B "$build/tools" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
-       cmake --build "$build/tools" -j2 --target expiry_generate; } >"$build/run.log" 2>&1; then
-  cat "$build/run.log" >&2
-  exit 1
-fi
-if [[ -z ${CERTCRON_BIN:-} ]]; then
-  if ! { cmake -S "$root" -B "$build/certcron" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-           -DCERTCRON_WERROR=OFF &&
-         cmake --build "$build/certcron" -j2 --target certcron; } >>"$build/run.log" 2>&1; then
-    cat "$build/run.log" >&2
-    exit 1
-  fi
-  CERTCRON_BIN=$build/certcron/src/certcron
-fi
-[[ -x /usr/bin/time ]] || { echo "run.sh needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-command -v sqlite3 >/dev/null || { echo "run.sh needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 1; }
+source "$root/bench/lib.sh"
+bench_build "$root/bench/expiry" expiry_generate
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/certcron-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-export HOME=$scratch/home NO_COLOR=1 TZ=UTC
-export XDG_CONFIG_HOME=$HOME/.config XDG_DATA_HOME=$HOME/.local/share XDG_STATE_HOME=$HOME/.local/state
-export FAKE_CRONTAB_FILE=$scratch/crontab.txt
-unset CERTCRON_DB CERTCRON_CONFIG CERTCRON_NOW
-mkdir -p "$XDG_CONFIG_HOME/certcron"
-printf '[crontab]\nprogram = "%s"\n' "$root/tests/e2e/support/fake-crontab" \
-  >"$XDG_CONFIG_HOME/certcron/config.toml"
-db=$XDG_DATA_HOME/certcron/certcron.db
+bench_home "$scratch"
 
 results=()
 # measure LABEL COMMAND...: runs it under /usr/bin/time -v, keeps its stdout in $scratch/out.
 measure() {
   local label=$1
   shift
-  if ! /usr/bin/time -v -o "$scratch/time" "$@" >"$scratch/out" 2>"$scratch/err"; then
-    echo "$label failed:" >&2
-    cat "$scratch/err" "$scratch/out" >&2
-    exit 1
-  fi
-  local wall cpu rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-           n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' \
-         "$scratch/time")
-  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2 } END { print s }' "$scratch/time")
-  rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$scratch/time")
-  results+=("$(printf '%-34s %8.2f s %8.2f s %8s MiB   %s' "$label" "$wall" "$cpu" "$rss" "$(counts)")")
+  bench_time "$scratch/out" "$scratch/err" "$@"
+  results+=("$(printf '%-34s %8.2f s %8.2f s %8s MiB   %s' "$label" "$bench_wall" "$bench_cpu" \
+    "$bench_rss" "$(counts)")")
 }
 # counts: certcron's JSON summary in $scratch/out as "rows, mentors inserted/updated,
 # certifications inserted/updated"; nothing for the sqlite3 shell.
