@@ -37,6 +37,9 @@ class DueSink {
   virtual ~DueSink() = default;
   virtual Result<void> add(DueItem item) = 0;
   virtual Result<void> flush() { return {}; }
+  // False when nobody will read the messages (a dry run nobody watches): they are then not
+  // composed. The templates were checked before the scan, so nothing goes unnoticed.
+  virtual bool wants_messages() const { return true; }
 };
 
 struct ScanOutcome {
@@ -112,7 +115,9 @@ Result<ScanOutcome> scan(ReminderStore& store, const ReminderConfig& config,
         if (!decision) {
           continue;
         }
-        auto message = compose_reminder(certification, *decision, expiry, config, now);
+        auto message = sink.wants_messages()
+                           ? compose_reminder(certification, *decision, expiry, config, now)
+                           : Message{};
         if (auto added = sink.add({certification, std::move(*decision), std::move(message)});
             !added) {
           return fail(added.error());
@@ -167,6 +172,8 @@ class DeliveringSink final : public DueSink {
     return batch_.size() >= limit_ ? flush() : Result<void>{};
   }
 
+  bool wants_messages() const override { return !options_.dry_run || options_.on_event; }
+
   // Delivered messages are recorded together, after their delivery: a crash in between
   // repeats them (same Message-ID), never loses one.
   Result<void> flush() override {
@@ -188,7 +195,7 @@ class DeliveringSink final : public DueSink {
       }
     }
     if (auto recorded = entries.empty() ? Result<void>{} : store_.record(entries); !recorded) {
-      const auto& first = batch_.front().message.message_id;
+      const std::string first = batch_.front().message.message_id;  // a copy: cleared next
       batch_.clear();
       return fail(Error{recorded.error().kind,
                         "delivered " + first + (messages.size() > 1 ? " and others" : "") +
