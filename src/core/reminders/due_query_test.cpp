@@ -146,6 +146,17 @@ Result<void> write(TestDatabase& t, const std::vector<CertificationRow>& rows) {
   return testing::upsert_rows(t.store, rows);
 }
 
+// `count` random certifications expiring within `spread` days of `today`, written to `t`.
+std::vector<CertificationRow> write_generated(TestDatabase& t, Generator& g, sys_days today,
+                                              int count, int spread) {
+  std::vector<CertificationRow> rows;
+  for (int i = 0; i < count; ++i) {
+    rows.push_back(g.row(today, i, spread));
+  }
+  REQUIRE(write(t, rows).has_value());
+  return rows;
+}
+
 }  // namespace
 
 TEST_SUITE("reminders.due_query") {
@@ -158,11 +169,7 @@ TEST_SUITE("reminders.due_query") {
       const auto tz = zone(g.zone_name());
       const sys_days today{std::chrono::year{2026} / 3 / 15};
       const Seconds now = Seconds{today} + hours{g.pick(0, 23)} + minutes{g.pick(0, 59)};
-      std::vector<CertificationRow> rows;
-      for (int i = 0; i < 150; ++i) {
-        rows.push_back(g.row(today, i, 60));
-      }
-      REQUIRE(write(t, rows).has_value());
+      write_generated(t, g, today, 150, 60);
       // A random ledger: some thresholds sent or passed over, for the current expiry or an
       // older one.
       std::vector<LedgerEntry> ledger;
@@ -196,11 +203,7 @@ TEST_SUITE("reminders.due_query") {
       const auto config = g.config();
       const auto tz = zone(g.zone_name());
       sys_days today{std::chrono::year{2026} / 1 / 10};
-      std::vector<CertificationRow> rows;
-      for (int i = 0; i < 250; ++i) {
-        rows.push_back(g.row(today, i, 120));
-      }
-      REQUIRE(write(t, rows).has_value());
+      auto rows = write_generated(t, g, today, 250, 120);
       int narrow_runs = 0;
       for (int night = 0; night < 60; ++night) {
         CAPTURE(night);
@@ -253,11 +256,7 @@ TEST_SUITE("reminders.due_query") {
     const auto utc = zone("UTC");
     Generator g(7);
     const sys_days today{std::chrono::year{2026} / 5 / 1};
-    std::vector<CertificationRow> rows;
-    for (int i = 0; i < 50; ++i) {
-      rows.push_back(g.row(today, i, 40));
-    }
-    REQUIRE(write(t, rows).has_value());
+    const auto rows = write_generated(t, g, today, 50, 40);
     RecordingDelivery delivery;
     CheckOptions options;
     options.now = Seconds{today} + hours{2};
@@ -295,11 +294,7 @@ TEST_SUITE("reminders.due_query") {
     const auto utc = zone("UTC");
     Generator g(8);
     const sys_days today{std::chrono::year{2026} / 5 / 1};
-    std::vector<CertificationRow> rows;
-    for (int i = 0; i < 60; ++i) {
-      rows.push_back(g.row(today, i, 40));
-    }
-    REQUIRE(write(t, rows).has_value());
+    write_generated(t, g, today, 60, 40);
     RecordingDelivery delivery;
     bool first = true;
     delivery.should_fail = [&](const Message&) { return std::exchange(first, false); };
