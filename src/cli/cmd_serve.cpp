@@ -25,23 +25,16 @@ void serve_api(Context& context, const ServeOptions& options) {
   if (const char* token = std::getenv("CERTCRON_TOKEN")) {
     request.token = token;
   }
-  const bool quiet = context.options.quiet;
-  // -q keeps what is not a request line ("METHOD /path STATUS TIMEus"): start-up, errors.
-  auto log = [quiet](std::string_view line) {
-    const std::size_t method_end = line.find(' ');
-    const bool request_line = method_end != std::string_view::npos && method_end > 0 &&
-                              line.substr(method_end + 1).starts_with('/') &&
-                              std::all_of(line.begin(), line.begin() + method_end,
-                                          [](char c) { return c >= 'A' && c <= 'Z'; });
-    if (!quiet || !request_line) {
-      // One write per line, with no formatting: this runs once per request.
-      iovec parts[2] = {{const_cast<char*>(line.data()), line.size()},
-                        {const_cast<char*>("\n"), 1}};
-      const ssize_t written = ::writev(STDERR_FILENO, parts, 2);
-      if (written >= 0 && static_cast<std::size_t>(written) <= line.size()) {
-        std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size() - written),
-                     line.data() + written);  // cut short by a signal: the rest
-      }
+  // -q keeps what is not a request line: start-up and errors.
+  request.log_requests = !context.options.quiet;
+  // One or more lines at once (request lines come in blocks): one write, no formatting.
+  auto log = [](std::string_view lines) {
+    iovec parts[2] = {{const_cast<char*>(lines.data()), lines.size()},
+                      {const_cast<char*>("\n"), 1}};
+    const ssize_t written = ::writev(STDERR_FILENO, parts, 2);
+    if (written >= 0 && static_cast<std::size_t>(written) <= lines.size()) {
+      std::fprintf(stderr, "%.*s\n", static_cast<int>(lines.size() - written),
+                   lines.data() + written);  // cut short by a signal: the rest
     }
   };
   context.check(http::serve(context.settings(), context.clock(), request, log));

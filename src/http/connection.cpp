@@ -1,9 +1,11 @@
 #include "http/connection.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/beast/http/status.hpp>
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <iterator>
@@ -59,6 +61,15 @@ void append_number(std::string& out, std::int64_t value) {
   out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
+// How often a worker looks for connections past their deadline: often enough that a limit of
+// a second is kept to within an eighth of it, rarely enough to cost nothing.
+std::chrono::milliseconds sweep_period(const ServerOptions& o) {
+  const auto shortest = std::min({o.read_timeout, o.idle_timeout,
+                                  std::chrono::duration_cast<std::chrono::seconds>(kLingerTime)});
+  return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(shortest) / 8,
+                    std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+}
+
 bool is_malformed_http(const beast::error_code& ec) {
   // Every parser error means a malformed request, except a peer that went away mid-message.
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
@@ -67,8 +78,50 @@ bool is_malformed_http(const beast::error_code& ec) {
 
 }  // namespace
 
+void Worker::start_sweep(const Shared& shared) {
+  if (sweeping) {
+    return;
+  }
+  sweeping = true;
+  sweep.expires_after(sweep_period(shared.options));
+  sweep.async_wait([this, &shared](beast::error_code ec) {
+    sweeping = false;
+    if (ec) {
+      return;
+    }
+    const auto now = SteadyClock::now();
+    // Closing only queues the connections' handlers, so the set does not change under us.
+    for (Connection* connection : connections) {
+      connection->close_if_expired(now);
+    }
+    if (!connections.empty()) {
+      start_sweep(shared);
+    }
+  });
+}
+
+void Worker::log_request(Shared& shared, std::string_view line) {
+  if (!shared.options.log || !shared.options.log_requests) {
+    return;
+  }
+  if (pending_log.empty()) {
+    // Queued behind the completions already ready, so their lines go out with this one.
+    asio::post(context, [this, &shared] { flush_log(shared); });
+  }
+  pending_log.append(line).push_back('\n');
+}
+
+void Worker::flush_log(Shared& shared) {
+  if (pending_log.empty()) {
+    return;
+  }
+  pending_log.pop_back();  // the log adds the final newline
+  shared.log(pending_log);
+  pending_log.clear();
+}
+
 Connection::Connection(Shared& shared, Worker& worker, tcp::socket socket, bool counted)
-    : shared_(shared), worker_(worker), stream_(std::move(socket)), counted_(counted) {}
+    : shared_(shared), worker_(worker), socket_(std::move(socket)), counted_(counted) {}
 
 Connection::~Connection() {
   worker_.connections.erase(this);
@@ -77,20 +130,36 @@ Connection::~Connection() {
   }
 }
 
+void Connection::close() {
+  beast::error_code ignored;
+  socket_.close(ignored);
+}
+
 void Connection::close_if_idle() {
   if (idle_) {
-    stream_.close();
+    close();
   }
+}
+
+bool Connection::close_if_expired(SteadyClock::time_point now) {
+  if (deadline_ > now || !socket_.is_open()) {
+    return false;
+  }
+  close();
+  return true;
 }
 
 void Connection::start() {
   worker_.connections.insert(this);
+  worker_.start_sweep(shared_);
   if (shared_.stopping) {
-    stream_.close();  // accepted just before the stop: no request was served yet
+    close();  // accepted just before the stop: no request was served yet
     return;
   }
   beast::error_code ec;
-  const auto peer = stream_.socket().remote_endpoint(ec);
+  // Answers are written whole, in one call: nothing is gained by holding the last segment back.
+  socket_.set_option(tcp::no_delay(true), ec);
+  const auto peer = socket_.remote_endpoint(ec);
   remote_ = ec ? "" : host_port(peer.address().to_string(), peer.port());
   if (!counted_) {
     Response busy = Response::json(503, json_message("Too many connections; try again later."));
@@ -114,8 +183,8 @@ void Connection::wait_for_request() {
   }
   idle_ = true;
   const auto& o = shared_.options;
-  stream_.expires_after(first_request_ ? o.read_timeout : o.idle_timeout);
-  stream_.async_read_some(
+  expires_after(first_request_ ? o.read_timeout : o.idle_timeout);
+  socket_.async_read_some(
       buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
         self->idle_ = false;
         if (ec) {
@@ -136,9 +205,9 @@ void Connection::read_header() {
       std::min<std::size_t>(o.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(o.max_body_bytes);
   // One deadline for the whole request, header and body: a client that trickles bytes is cut off.
-  stream_.expires_after(o.read_timeout);
+  expires_after(o.read_timeout);
   bhttp::async_read_header(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
@@ -155,7 +224,7 @@ void Connection::on_header(beast::error_code ec) {
     return;
   }
   // Clients such as curl hold a large body back until told to go on.
-  asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+  asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
                     [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
                       if (!write_ec) {
                         self->read_body();
@@ -169,7 +238,7 @@ void Connection::read_body() {
     return;
   }
   bhttp::async_read(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
 }
 
@@ -247,28 +316,42 @@ Response Connection::call_handler(const Request& request) {
 void Connection::respond(Response response, bool keep_alive, bool head, unsigned version) {
   // Decided only now: a stop that came while the handler ran must already close this one.
   keep_alive = keep_alive && !shared_.stopping;
-  response_ = {};
-  response_.version(version == 10 ? 10 : 11);
-  response_.result(static_cast<unsigned>(response.status));
-  response_.set(bhttp::field::server, "certcron");
+  const int status = response.status;
+  head_.assign(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  append_number(head_, status);
+  head_.push_back(' ');
+  const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+  head_.append(reason.data(), reason.size());
+  head_.append("\r\nServer: certcron\r\n");
   for (const auto& [name, value] : response.headers) {
     if (may_send_field(name, value)) {
-      response_.insert(name, value);
+      head_.append(name).append(": ").append(value).append("\r\n");
     }
   }
-  if (response.status != 204 && response.status != 304) {
-    response_.content_length(response.body.size());
+  body_.clear();
+  if (status != 204 && status != 304) {
+    head_.append("Content-Length: ");
+    append_number(head_, static_cast<std::int64_t>(response.body.size()));
+    head_.append("\r\n");
     if (!head) {
-      response_.body() = std::move(response.body);  // HEAD: the GET's length, but no body
+      body_ = std::move(response.body);  // HEAD: the GET's length, but no body
     }
   }
-  response_.keep_alive(keep_alive);
+  // HTTP/1.1 keeps a connection unless told otherwise, HTTP/1.0 closes it unless told.
+  if (version == 10 && keep_alive) {
+    head_.append("Connection: keep-alive\r\n");
+  } else if (version != 10 && !keep_alive) {
+    head_.append("Connection: close\r\n");
+  }
+  head_.append("\r\n");
   // A slow reader of a large answer gets the idle allowance, not the stricter request deadline.
-  stream_.expires_after(shared_.options.idle_timeout);
-  bhttp::async_write(
-      stream_, response_,
-      [self = shared_from_this(), keep_alive, status = response.status](
-          beast::error_code ec, std::size_t) { self->on_written(ec, keep_alive, status); });
+  expires_after(shared_.options.idle_timeout);
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+  asio::async_write(socket_, buffers,
+                    [self = shared_from_this(), keep_alive, status](beast::error_code ec,
+                                                                    std::size_t) {
+                      self->on_written(ec, keep_alive, status);
+                    });
 }
 
 void Connection::on_written(beast::error_code ec, bool keep_alive, int status) {
@@ -281,7 +364,7 @@ void Connection::on_written(beast::error_code ec, bool keep_alive, int status) {
   log_line_.push_back(' ');
   append_number(log_line_, elapsed.count());
   log_line_.append("us");
-  shared_.log(log_line_);
+  worker_.log_request(shared_, log_line_);
   if (ec) {
     return;
   }
@@ -294,13 +377,13 @@ void Connection::on_written(beast::error_code ec, bool keep_alive, int status) {
 
 void Connection::linger() {
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(kLingerTime);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  expires_after(kLingerTime);
   drain();
 }
 
 void Connection::drain() {
-  stream_.async_read_some(buffer_.prepare(4096),
+  socket_.async_read_some(buffer_.prepare(4096),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                             if (!ec) {
                               self->drain();  // discard until the peer's EOF or the linger deadline

@@ -12,9 +12,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -68,13 +67,28 @@ struct Shared {
 class Connection;
 
 // One I/O thread and what only it touches. Member order matters: `context` is destroyed before
-// `connections`, because destroying it destroys queued Connections, which erase themselves.
+// `connections`, because destroying it destroys queued Connections, which erase themselves;
+// `sweep` before `context`, whose timer service it uses.
 struct Worker {
   std::unordered_set<Connection*> connections;
   std::unique_ptr<Handler> handler;
   asio::io_context context{1};
   asio::executor_work_guard<asio::io_context::executor_type> guard = asio::make_work_guard(context);
+  // Time limits: each connection keeps its own deadline, and this one timer closes those past
+  // it, a few times a second while the worker has connections. Moving a deadline is then a
+  // store, not a timer to cancel and queue again on every read and write.
+  asio::steady_timer sweep{context};
+  bool sweeping = false;
+  // Request log lines not yet handed to the log ('\n' after each), and whether a flush is queued.
+  std::string pending_log;
   std::thread thread;
+
+  // Starts the sweep if it is not running; it stops by itself when no connection is left.
+  void start_sweep(const Shared& shared);
+  // Adds a request's line; the lines are handed over together once the queued work has run.
+  void log_request(Shared& shared, std::string_view line);
+  // Hands the pending lines to the log now.
+  void flush_log(Shared& shared);
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -84,10 +98,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Both run on the worker's thread: start() serves the connection (or answers 503 when it is
-  // over max_connections), close_if_idle() ends it if it waits between requests.
+  // These run on the worker's thread: start() serves the connection (or answers 503 when it is
+  // over max_connections), close_if_idle() ends it if it waits between requests, and
+  // close_if_expired() ends it if it is past its deadline (its pending reads and writes then
+  // complete with an error, and nothing more is sent).
   void start();
   void close_if_idle();
+  bool close_if_expired(SteadyClock::time_point now);
 
  private:
   void wait_for_request();
@@ -102,13 +119,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_written(beast::error_code ec, bool keep_alive, int status);
   void linger();
   void drain();
+  void close();
+  template <class Duration>
+  void expires_after(Duration limit) {
+    deadline_ = SteadyClock::now() + limit;
+  }
 
   Shared& shared_;
   Worker& worker_;
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> response_;
+  std::string head_;  // the answer's status line and header fields, reused
+  std::string body_;  // the answer's body while it is written
   std::string remote_;
   std::string log_method_ = "-";  // method and raw path (no query) for the log line
   std::string log_path_ = "-";

@@ -117,6 +117,7 @@ Result<void> serve(const Settings& settings, const Clock& clock, const ServeRequ
   options.threads = request.threads;
   options.shutdown_timeout = request.shutdown_timeout;
   options.log = log;
+  options.log_requests = request.log_requests;
   auto runs = std::make_unique<util::TaskGroup>();
   ApiContext context{settings, &clock, runs.get(), *token};
   Server server(options, api_handler_factory(context));

@@ -23,6 +23,7 @@ struct ServeRequest {
   bool allow_unauthenticated = false;  // a non-loopback address without a token
   std::string token;                   // CERTCRON_TOKEN; empty: [server] token_file, if any
   std::chrono::seconds shutdown_timeout{30};
+  bool log_requests = true;  // false (-q): no line per request
 };
 
 struct ListenAddress {

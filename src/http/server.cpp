@@ -163,6 +163,7 @@ void Server::Impl::worker_main(Worker& worker, std::latch& ready) {
       shared.log(one_line(std::string("http: I/O thread error: ") + e.what()));
     }
   }
+  worker.flush_log(shared);  // lines of a forced stop's last requests
   worker.handler.reset();  // on the thread that made it, like every use of it
   asio::post(control, [this] { on_worker_finished(); });
 }

@@ -27,8 +27,12 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{10};      // a request must arrive whole within this
   std::chrono::seconds idle_timeout{30};      // a kept-alive connection with no request
   std::chrono::seconds shutdown_timeout{30};  // in-flight work gets this long after a stop
-  // One line per request: method, path (never the query), status, microseconds.
-  std::function<void(std::string_view line)> log;
+  // The server's log: start-up and errors, and one line per request (method, path without the
+  // query, status, microseconds). Called with one or more lines joined by '\n', without a
+  // final newline: each I/O thread hands over its request lines together once it has no
+  // other ready work, so a busy server writes its log in blocks, not a write per request.
+  std::function<void(std::string_view lines)> log;
+  bool log_requests = true;  // false: no request lines (start-up and errors are still logged)
 };
 
 class Server {

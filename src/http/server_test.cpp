@@ -203,9 +203,17 @@ ServerOptions test_options() {
 class TestServer {
  public:
   explicit TestServer(ServerOptions options = test_options()) {
-    options.log = [this](std::string_view line) {
+    options.log = [this](std::string_view lines) {
       std::lock_guard lock(log_mutex_);
-      log_.emplace_back(line);
+      ++log_calls_;
+      for (std::size_t start = 0;;) {  // one or more lines joined by '\n'
+        const std::size_t end = lines.find('\n', start);
+        log_.emplace_back(lines.substr(start, end - start));
+        if (end == std::string_view::npos) {
+          break;
+        }
+        start = end + 1;
+      }
     };
     probe.stop_server = [this] { server_->stop(); };
     server_ = std::make_unique<Server>(std::move(options),
@@ -249,11 +257,18 @@ class TestServer {
     }
   }
 
+  // How many times the log was called (each call may carry several lines).
+  int log_calls() {
+    std::lock_guard lock(log_mutex_);
+    return log_calls_;
+  }
+
   Probe probe;
 
  private:
   std::mutex log_mutex_;
   std::vector<std::string> log_;
+  int log_calls_ = 0;
   std::unique_ptr<Server> server_;
   std::thread runner_;
   certcron::Result<void> outcome_;
@@ -402,6 +417,60 @@ TEST_SUITE("http.server") {
     CHECK(is_log_line(lines[1], "POST /other 200"));
     std::this_thread::sleep_for(50ms);
     CHECK(server.log_lines(2).size() == 2);  // and no further line came late
+  }
+
+  TEST_CASE("request lines reach the log whole, several in one call when they come together") {
+    ServerOptions options = test_options();
+    options.threads = 1;
+    TestServer server(options);
+    // While the first request's handler sleeps, five more arrive; they are answered in one
+    // round of the I/O thread, and their lines are handed over together.
+    std::vector<std::unique_ptr<Client>> clients;
+    for (int i = 0; i < 6; ++i) {
+      clients.push_back(std::make_unique<Client>(server.port()));
+    }
+    REQUIRE(clients[0]->send(get("/sleep")));
+    std::this_thread::sleep_for(100ms);
+    for (int i = 1; i < 6; ++i) {
+      REQUIRE(clients[static_cast<std::size_t>(i)]->send(get("/n" + std::to_string(i))));
+    }
+    for (auto& client : clients) {
+      const auto reply = client->read_reply();
+      REQUIRE(reply.has_value());
+      CHECK(reply->status == 200);
+    }
+    const auto lines = server.log_lines(6);
+    REQUIRE(lines.size() == 6);
+    CHECK(is_log_line(lines[0], "GET /sleep 200"));
+    std::set<std::string> paths;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      paths.insert(lines[i].substr(0, lines[i].find(' ', 4)));
+    }
+    CHECK(paths == std::set<std::string>{"GET /n1", "GET /n2", "GET /n3", "GET /n4", "GET /n5"});
+    CHECK(server.log_calls() < 6);
+  }
+
+  TEST_CASE("without log_requests the log gets no request lines") {
+    ServerOptions options = test_options();
+    options.log_requests = false;
+    TestServer server(options);
+    Client client(server.port());
+    REQUIRE(client.request(get("/quiet")));
+    REQUIRE(client.request(get("/throw")));
+    const auto lines = server.log_lines(2);
+    REQUIRE(lines.size() == 1);  // the handler's failure, not a request line
+    CHECK(lines[0].find("secret-detail-42") != std::string::npos);
+  }
+
+  TEST_CASE("a kept-alive connection with no next request is closed after idle_timeout") {
+    TestServer server;  // idle_timeout 2 s
+    Client client(server.port());
+    REQUIRE(client.request(get("/first")));
+    const auto answered_at = SteadyClock::now();
+    CHECK(client.closed_by_peer());
+    const auto idle_for = SteadyClock::now() - answered_at;
+    CHECK(idle_for >= 1900ms);
+    CHECK(idle_for < 3s);
   }
 
   TEST_CASE("a stalled half request does not delay others and is closed after read_timeout") {

@@ -3,6 +3,8 @@
 #include "util/time.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace certcron::json {
 namespace {
@@ -48,36 +50,55 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i, std::size_t& bad
   return 0;
 }
 
-void append_two_digits(std::string& out, unsigned value) {
-  out.push_back(static_cast<char>('0' + value / 10));
-  out.push_back(static_cast<char>('0' + value % 10));
+bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+// How many bytes at the start of `text` are copied as they are (printable ASCII other than
+// '"' and '\\'), looked at eight at a time: a job's strings are almost all such bytes.
+std::size_t plain_prefix(std::string_view text) {
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t highs = 0x8080808080808080;
+  // The high bit of some byte is set when any byte of `word` is zero (exact as a whole).
+  const auto any_zero = [](std::uint64_t word) { return (word - ones) & ~word & highs; };
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    const std::uint64_t below_space = (word - ones * 0x20) & ~word & highs;
+    const std::uint64_t special = below_space | any_zero(word ^ (ones * '"')) |
+                                  any_zero(word ^ (ones * '\\')) | (word & highs);
+    if (special != 0) {
+      break;  // somewhere in these eight: found byte by byte below
+    }
+  }
+  while (i < text.size() && is_plain(static_cast<unsigned char>(text[i]))) {
+    ++i;
+  }
+  return i;
 }
 
 }  // namespace
 
 void append_escaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::size_t plain_from = 0;  // start of the run of bytes copied as they are
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      ++i;
-      continue;
+  for (;;) {
+    const std::size_t plain = plain_prefix(text);
+    out.append(text.data(), plain);
+    text.remove_prefix(plain);
+    if (text.empty()) {
+      return;
     }
+    const auto c = static_cast<unsigned char>(text.front());
     if (c >= 0x80) {
       std::size_t bad = 0;
-      if (const std::size_t length = utf8_sequence(text, i, bad); length > 0) {
-        i += length;
-        continue;
+      if (const std::size_t length = utf8_sequence(text, 0, bad); length > 0) {
+        out.append(text.data(), length);
+        text.remove_prefix(length);
+      } else {
+        out.append(kReplacement);
+        text.remove_prefix(bad);
       }
-      out.append(text.substr(plain_from, i - plain_from));
-      out.append(kReplacement);
-      i += bad;
-      plain_from = i;
       continue;
     }
-    out.append(text.substr(plain_from, i - plain_from));
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -91,10 +112,8 @@ void append_escaped(std::string& out, std::string_view text) {
         out.append(escape, sizeof escape);
       }
     }
-    ++i;
-    plain_from = i;
+    text.remove_prefix(1);
   }
-  out.append(text.substr(plain_from));
 }
 
 void JsonWriter::separate() {
@@ -136,11 +155,18 @@ JsonWriter& JsonWriter::end_array() {
   return *this;
 }
 
-JsonWriter& JsonWriter::key(std::string_view name) {
-  separate();
-  quoted(name);
-  out_.push_back(':');
+JsonWriter& JsonWriter::key(Key name) {
+  if (need_comma_) {
+    out_.push_back(',');
+  }
   need_comma_ = false;  // the value follows the colon
+  out_.push_back('"');
+  if (name.plain()) {
+    out_.append(name.text());
+  } else {
+    append_escaped(out_, name.text());
+  }
+  out_.append("\":", 2);
   return *this;
 }
 
@@ -190,20 +216,20 @@ JsonWriter& JsonWriter::instant(std::chrono::sys_seconds at) {
     return *this;
   }
   const auto seconds = (at - day).count();  // 0..86399
-  out_.push_back('"');
-  append_two_digits(out_, static_cast<unsigned>(year / 100));
-  append_two_digits(out_, static_cast<unsigned>(year % 100));
-  out_.push_back('-');
-  append_two_digits(out_, static_cast<unsigned>(ymd.month()));
-  out_.push_back('-');
-  append_two_digits(out_, static_cast<unsigned>(ymd.day()));
-  out_.push_back('T');
-  append_two_digits(out_, static_cast<unsigned>(seconds / 3600));
-  out_.push_back(':');
-  append_two_digits(out_, static_cast<unsigned>(seconds / 60 % 60));
-  out_.push_back(':');
-  append_two_digits(out_, static_cast<unsigned>(seconds % 60));
-  out_.append("Z\"");
+  // "YYYY-MM-DDTHH:MM:SSZ" with its quotes, in one append.
+  char text[] = "\"0000-00-00T00:00:00Z\"";
+  const auto two = [&text](std::size_t at_index, unsigned value) {
+    text[at_index] = static_cast<char>('0' + value / 10);
+    text[at_index + 1] = static_cast<char>('0' + value % 10);
+  };
+  two(1, static_cast<unsigned>(year / 100));
+  two(3, static_cast<unsigned>(year % 100));
+  two(6, static_cast<unsigned>(ymd.month()));
+  two(9, static_cast<unsigned>(ymd.day()));
+  two(12, static_cast<unsigned>(seconds / 3600));
+  two(15, static_cast<unsigned>(seconds / 60 % 60));
+  two(18, static_cast<unsigned>(seconds % 60));
+  out_.append(text, sizeof text - 1);
   return *this;
 }
 

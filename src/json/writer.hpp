@@ -17,6 +17,32 @@
 
 namespace certcron::json {
 
+// An object's key. A string literal is looked at when the program is compiled, so that a key
+// needing no escaping (all of the shapes' keys) is written as it is.
+class Key {
+ public:
+  template <std::size_t N>
+  consteval Key(const char (&text)[N]) : text_(text, N - 1), plain_(is_plain(text_)) {}  // NOLINT
+  explicit constexpr Key(std::string_view text) : text_(text), plain_(is_plain(text)) {}
+
+  constexpr std::string_view text() const { return text_; }
+  constexpr bool plain() const { return plain_; }
+
+ private:
+  static constexpr bool is_plain(std::string_view text) {
+    for (const char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte >= 0x80 || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::string_view text_;
+  bool plain_;
+};
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
@@ -26,7 +52,7 @@ class JsonWriter {
   JsonWriter& begin_array();
   JsonWriter& end_array();
   // An object's key; the value written next belongs to it.
-  JsonWriter& key(std::string_view name);
+  JsonWriter& key(Key name);
 
   JsonWriter& string(std::string_view text);
   // One string made of the parts, without building it first.
@@ -38,24 +64,24 @@ class JsonWriter {
   JsonWriter& instant(std::chrono::sys_seconds at);
 
   // key + value in one call, so one line of a shape is one key.
-  JsonWriter& field(std::string_view name, std::string_view text) { return key(name).string(text); }
-  JsonWriter& field(std::string_view name, const std::string& text) { return key(name).string(text); }
-  JsonWriter& field(std::string_view name, const char* text) {
+  JsonWriter& field(Key name, std::string_view text) { return key(name).string(text); }
+  JsonWriter& field(Key name, const std::string& text) { return key(name).string(text); }
+  JsonWriter& field(Key name, const char* text) {
     return text ? key(name).string(text) : key(name).null();
   }
-  JsonWriter& field(std::string_view name, bool value) { return key(name).boolean(value); }
+  JsonWriter& field(Key name, bool value) { return key(name).boolean(value); }
   template <std::integral T>
     requires(!std::same_as<T, bool>)
-  JsonWriter& field(std::string_view name, T value) {
+  JsonWriter& field(Key name, T value) {
     return key(name).number(static_cast<std::int64_t>(value));
   }
-  JsonWriter& field(std::string_view name, std::chrono::sys_seconds at) {
+  JsonWriter& field(Key name, std::chrono::sys_seconds at) {
     return key(name).instant(at);
   }
-  JsonWriter& field(std::string_view name, std::nullptr_t) { return key(name).null(); }
+  JsonWriter& field(Key name, std::nullptr_t) { return key(name).null(); }
   // An absent value is null.
   template <class T>
-  JsonWriter& field(std::string_view name, const std::optional<T>& value) {
+  JsonWriter& field(Key name, const std::optional<T>& value) {
     return value ? field(name, *value) : key(name).null();
   }
 

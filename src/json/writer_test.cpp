@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 using certcron::json::JsonWriter;
 
@@ -41,6 +43,36 @@ TEST_SUITE("json.writer") {
     for (int c = 0; c < 0x80; ++c) {
       const std::string text = "x" + std::string(1, static_cast<char>(c)) + "y";
       CAPTURE(c);
+      CHECK(escaped(text) == dumped(text));
+    }
+  }
+
+  TEST_CASE("every byte value at every place of a longer text is escaped as dump() does") {
+    // Texts are scanned eight bytes at a time: the byte is put in each lane of two words, and
+    // in the tail after them.
+    for (int c = 0; c < 0x100; ++c) {
+      for (std::size_t at = 0; at < 19; ++at) {
+        std::string text(19, 'a');
+        text[at] = static_cast<char>(c);
+        CAPTURE(c);
+        CAPTURE(at);
+        CHECK(escaped(text) == dumped(text));
+      }
+    }
+  }
+
+  TEST_CASE("random texts of ASCII, UTF-8 and broken sequences are escaped as dump() does") {
+    const std::vector<std::string> pieces = {
+        "a", "Z", " ", "~", "\x7f", "\"", "\\", "\n", "\t", std::string(1, '\0'), "\x01", "\x1f",
+        "é", "東", "😀", "\xC3", "\xE2\x82", "\xFF", "\xC0\xAF", "\xED\xA0\x80", "abcdefgh"};
+    std::mt19937 random(20261130);
+    for (int round = 0; round < 2000; ++round) {
+      std::string text;
+      const auto count = random() % 24;
+      for (std::size_t i = 0; i < count; ++i) {
+        text += pieces[random() % pieces.size()];
+      }
+      CAPTURE(text);
       CHECK(escaped(text) == dumped(text));
     }
   }
@@ -100,6 +132,11 @@ TEST_SUITE("json.writer") {
     std::string out;
     JsonWriter(out).begin_object().field("a\"b", "c").end_object();
     CHECK(out == R"({"a\"b":"c"})");
+    static_assert(!certcron::json::Key("a\"b").plain() && certcron::json::Key("ab").plain());
+    out.clear();
+    const std::string name = "line\nbreak";
+    JsonWriter(out).begin_object().field(certcron::json::Key(name), 1).end_object();
+    CHECK(out == R"({"line\nbreak":1})");
   }
 
   TEST_CASE("instants are RFC 3339 in UTC with four-digit years, padded") {
