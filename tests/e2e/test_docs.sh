@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The user documentation stays true to the binary: a man page per command listing every option
-# the command accepts, the exit codes and config keys the program has, pages groff renders
-# without a warning, config examples certcron accepts, and the cron.d example as certcron writes
-# it. The shell completions are test_completions.sh's.
+# the command accepts, a --help per command with an example that uses only options the command
+# takes, the exit codes and config keys the program has, pages groff renders without a warning,
+# config examples certcron accepts, and the cron.d example as certcron writes it. The shell
+# completions are test_completions.sh's.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/support/help_text.sh"
 
@@ -21,6 +22,15 @@ man_option_items() {
     grep -oE -- '(^|[ ])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^ //' | sort -u
 }
 
+# The example lines of a help text: the indented lines after its "Example:" or "Examples:".
+help_examples() { awk '/^Examples?:$/ { f = 1; next } f && /^  / { print; next } { f = 0 }'; }
+
+# The options an example line gives `certcron CMD` (what follows "certcron CMD", up to a pipe).
+example_options() {
+  sed -n -E "s/.*(^|[ (=])certcron $1( |$)//p" | sed 's/|.*//' |
+    grep -oE -- "(^| )--?[a-zA-Z][a-zA-Z-]*" | sed 's/^ //' | sort -u
+}
+
 run --help
 commands=$(printf '%s\n' "$out" | help_block 'Subcommands:' | awk '{ print $1 }')
 global_help=$out
@@ -28,11 +38,19 @@ global_options=$(printf '%s\n' "$out" | help_all_options)
 expect_out '^Subcommands:' "certcron --help lists subcommands"
 [ -n "$commands" ] && ok || not_ok "subcommands parsed from certcron --help"
 
-# --- one page per subcommand, every option the command takes in its OPTIONS section
+# --- per subcommand: an example in --help, a page with every option the command takes
 for cmd in $commands; do
   run "$cmd" --help
   help=$out
   help_opts=$(printf '%s\n' "$help" | help_options)
+
+  # --help ends with an example of the command that uses only options the command takes.
+  examples=$(printf '%s\n' "$help" | help_examples | grep -E "(^|[ (=])certcron $cmd( |$)")
+  check "\`certcron $cmd --help\` has an Example(s): block running certcron $cmd" \
+    "$([ -n "$examples" ] || printf 'no example; the help ends with:\n%s\n' "$(printf '%s\n' "$help" | tail -n 4)")"
+  check "the examples of \`certcron $cmd --help\` use only options certcron $cmd takes" \
+    "$(missing_from "$(printf '%s\n' "$examples" | example_options "$cmd")" \
+      "$(printf '%s\n%s\n' "$help_opts" "$global_options")")"
 
   page=$MAN/certcron-$cmd.1
   if [ ! -f "$page" ]; then
