@@ -56,7 +56,7 @@ _certcron() {
   )
 
   _arguments -C $globals \
-    '(- *)--version[print the version]' \
+    '(- *)--version[print the versions of certcron, SQLite and tzdata]' \
     '(- *)'{-h,--help}'[print help]' \
     '1:command:->command' \
     '*::argument:->argument' && ret=0

@@ -86,7 +86,9 @@ void set_check_command(CLI::App& command, Context& context) {
       "while the job is snoozed); runs a job with catch_up once for its missed slot; then\n"
       "requests [monitoring] heartbeat_url. Exit status 1 when an alert could not be\n"
       "delivered (the next check retries it). The crontab block runs\n"
-      "`certcron check --quiet` every five minutes while any job is enabled.");
+      "`certcron check --quiet` every five minutes while any job is enabled.\n"
+      "Example:\n"
+      "  certcron check");
   command.callback([&context] { run_check(context); });
 }
 

@@ -56,7 +56,10 @@ void set_crontab_command(CLI::App& command, Context& context) {
   command.footer(
       "show    print the block as the jobs say it should be\n"
       "verify  exit 1 and print a diff when the installed block differs or is missing\n"
-      "repair  rewrite the block (the previous table is kept in the state folder)");
+      "repair  rewrite the block (the previous table is kept in the state folder)\n"
+      "Examples:\n"
+      "  certcron crontab verify\n"
+      "  certcron crontab repair");
   command.callback([&context, action] { crontab_action(context, *action); });
 }
 

@@ -49,6 +49,7 @@ void set_delete_command(CLI::App& command, Context& context) {
   auto options = std::make_shared<DeleteOptions>();
   command.add_option("job", options->id, "Job id (cron-001) or name")->required();
   command.add_flag("-y,--yes", options->yes, "Do not ask for confirmation");
+  command.footer("Example:\n  certcron delete cron-001 --yes");
   command.callback([&context, options] { delete_job(context, *options); });
 }
 

@@ -70,7 +70,11 @@ void set_due_command(CLI::App& command, Context& context) {
                      "Look this many days ahead: what a run then would send (default 0)");
   command.add_option("--job", options->job, "Count days in this job's time zone");
   command.add_option("--tz", options->timezone, "Count days in this IANA time zone");
-  command.footer("Shows who would be reminded and why, without sending or recording anything.");
+  command.footer(
+      "Shows who would be reminded and why, without sending or recording anything.\n"
+      "Examples:\n"
+      "  certcron due\n"
+      "  certcron due --days 7 --job nightly_expiry_check");
   command.callback([&context, options] { show_due(context, *options); });
 }
 

@@ -81,7 +81,10 @@ void set_execute_command(CLI::App& command, Context& context) {
   command.footer(
       "Runs the certification expiry check now, records the run and prints it.\n"
       "Exit 1 when the run failed (e.g. a reminder could not be delivered; the next run\n"
-      "retries it), 4 when the job is already running.");
+      "retries it), 4 when the job is already running.\n"
+      "Examples:\n"
+      "  certcron execute nightly_expiry_check --dry-run\n"
+      "  certcron execute nightly_expiry_check");
   command.callback([&context, options] { execute_job(context, *options); });
 }
 

@@ -35,7 +35,9 @@ void set_import_command(CLI::App& command, Context& context) {
   command.footer(
       "Header: mentor_id,name,email,certification,expires_at[,issued_at] (any order).\n"
       "Dates: YYYY-MM-DD or RFC 3339. Rows update by (mentor_id, certification).\n"
-      "All or nothing: one bad row rejects the file, every error listed by line number.");
+      "All or nothing: one bad row rejects the file, every error listed by line number.\n"
+      "Example:\n"
+      "  certcron import mentors.csv");
   command.callback([&context, path] { import_file(context, *path); });
 }
 

@@ -56,6 +56,10 @@ void set_list_command(CLI::App& command, Context& context) {
       ->check(CLI::IsMember({"active", "disabled"}));
   command.add_option("--page", options->page, "Page number, from 1");
   command.add_option("--limit", options->limit, "Jobs per page, 1 to 100");
+  command.footer(
+      "Examples:\n"
+      "  certcron list\n"
+      "  certcron list --status disabled --page 2");
   command.callback([&context, options] { list_jobs(context, *options); });
 }
 

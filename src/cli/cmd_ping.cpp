@@ -44,7 +44,10 @@ void set_ping_command(CLI::App& command, Context& context) {
   command.add_option("--message", options->message, "A message, e.g. why it failed");
   command.footer(
       "Records a ping in the job's history and sets its monitoring state: starting ->\n"
-      "pingStarting, finished -> pingFinished, failed (or a non-zero --exit-code) -> pingFailed.");
+      "pingStarting, finished -> pingFinished, failed (or a non-zero --exit-code) -> pingFailed.\n"
+      "Examples:\n"
+      "  certcron ping nightly_expiry_check starting\n"
+      "  certcron ping nightly_expiry_check finished --exit-code 0 --runtime 42");
   command.callback([&context, options] { record_ping(context, *options); });
 }
 

@@ -61,7 +61,10 @@ void set_runs_command(CLI::App& command, Context& context) {
       ->check(CLI::IsMember({"running", "success", "failed", "abandoned"}));
   command.add_option("--page", options->page, "Page number, from 1");
   command.add_option("--limit", options->limit, "Runs per page, 1 to 100");
-  command.footer("Newest first.");
+  command.footer(
+      "Newest first.\n"
+      "Example:\n"
+      "  certcron runs nightly_expiry_check --status failed --limit 5");
   command.callback([&context, options] { list_runs(context, *options); });
 }
 

@@ -82,6 +82,7 @@ void show_job(Context& context, const std::string& id) {
 void set_show_command(CLI::App& command, Context& context) {
   auto id = std::make_shared<std::string>();
   command.add_option("job", *id, "Job id (cron-001) or name")->required();
+  command.footer("Example:\n  certcron show nightly_expiry_check");
   command.callback([&context, id] { show_job(context, *id); });
 }
 

@@ -59,7 +59,11 @@ void set_update_command(CLI::App& command, Context& context) {
   auto* no_catch_up = command.add_flag("--no-catch-up", options->no_catch_up,
                                        "Don't let check run the job for a missed slot");
   catch_up->excludes(no_catch_up);
-  command.footer("Only the options given change; the crontab follows.");
+  command.footer(
+      "Only the options given change; the crontab follows.\n"
+      "Examples:\n"
+      "  certcron update nightly_expiry_check --cron '30 2 * * *' --tz Europe/Brussels\n"
+      "  certcron update cron-001 --disable");
   command.callback([&context, options] { update_job(context, *options); });
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/version.hpp"
 #include "config/suggest.hpp"
 #include "json/shapes.hpp"
 
@@ -94,7 +95,10 @@ int run(int argc, char** argv) {
   CLI::App app{"certcron: run certification expiry checks on time, exactly once, and visibly."};
   app.name("certcron");
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string("certcron ") + CERTCRON_VERSION);
+  // A function, so that the tz database is read for --version only, not at every start.
+  app.set_version_flag(
+      "--version", [] { return version_text(); },
+      "Print the versions of certcron, SQLite and the tz database, and exit");
   app.option_defaults()->always_capture_default();
   app.add_option("--db", context.options.db, "Database file (env CERTCRON_DB)");
   app.add_option("--config", context.options.config, "Config file (env CERTCRON_CONFIG)");

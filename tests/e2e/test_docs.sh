@@ -1,28 +1,15 @@
 #!/usr/bin/env bash
 # The user documentation stays true to the binary: a man page per command listing every option
-# the command accepts, the exit codes and config keys the program has, pages groff renders
-# without a warning, config examples certcron accepts, the cron.d example as certcron writes
-# it, and shell completions that offer what the binary takes.
+# the command accepts, a --help per command with an example that uses only options the command
+# takes, the exit codes and config keys the program has, pages groff renders without a warning,
+# config examples certcron accepts, and the cron.d example as certcron writes it. The shell
+# completions are test_completions.sh's.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/support/help_text.sh"
 
 MAN=$CERTCRON_SOURCE_DIR/man
-COMPLETIONS=$CERTCRON_SOURCE_DIR/completions
 PACKAGING=$CERTCRON_SOURCE_DIR/packaging
 out='' err='' status=0
-
-# check NAME PROBLEMS: passes when PROBLEMS is empty, else fails showing them.
-check() {
-  if [ -z "$2" ]; then ok; else status='-' out=$2 err=''; not_ok "$1"; fi
-}
-
-# Lines of the indented block after HEADING ("Subcommands:", "Options:") in help text.
-help_block() { awk -v h="$1" '$0 == h { f = 1; next } f && /^$/ { exit } f'; }
-
-# Options (-x and --long) of a help text's "Options:" block, without -h/--help.
-help_options() {
-  help_block 'Options:' | grep -oE -- '(^|[ ,])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[ ,]*//' |
-    grep -vxE -- '-h|--help' | sort -u
-}
 
 # The roff source of one section (".SH NAME" -> NAME) with \- turned into -.
 man_section() {
@@ -35,32 +22,49 @@ man_option_items() {
     grep -oE -- '(^|[ ])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^ //' | sort -u
 }
 
-# Words of $1 (one a line) missing from $2 (one a line).
-missing_from() { comm -23 <(printf '%s\n' "$1" | sed '/^$/d' | sort -u) <(printf '%s\n' "$2" | sort -u); }
+# The example lines of a help text: the indented lines after its "Example:" or "Examples:".
+help_examples() { awk '/^Examples?:$/ { f = 1; next } f && /^  / { print; next } { f = 0 }'; }
+
+# The options an example line gives `certcron CMD` (what follows "certcron CMD", up to a pipe).
+example_options() {
+  sed -n -E "s/.*(^|[ (=])certcron $1( |$)//p" | sed 's/|.*//' |
+    grep -oE -- "(^| )--?[a-zA-Z][a-zA-Z-]*" | sed 's/^ //' | sort -u
+}
 
 run --help
 commands=$(printf '%s\n' "$out" | help_block 'Subcommands:' | awk '{ print $1 }')
 global_help=$out
+global_options=$(printf '%s\n' "$out" | help_all_options)
 expect_out '^Subcommands:' "certcron --help lists subcommands"
 [ -n "$commands" ] && ok || not_ok "subcommands parsed from certcron --help"
 
-# --- one page per subcommand, every option the command takes in its OPTIONS section
+# --- per subcommand: an example in --help, a page with every option the command takes
 for cmd in $commands; do
+  run "$cmd" --help
+  help=$out
+  help_opts=$(printf '%s\n' "$help" | help_options)
+
+  # --help ends with an example of the command that uses only options the command takes.
+  examples=$(printf '%s\n' "$help" | help_examples | grep -E "(^|[ (=])certcron $cmd( |$)")
+  check "\`certcron $cmd --help\` has an Example(s): block running certcron $cmd" \
+    "$([ -n "$examples" ] || printf 'no example; the help ends with:\n%s\n' "$(printf '%s\n' "$help" | tail -n 4)")"
+  check "the examples of \`certcron $cmd --help\` use only options certcron $cmd takes" \
+    "$(missing_from "$(printf '%s\n' "$examples" | example_options "$cmd")" \
+      "$(printf '%s\n%s\n' "$help_opts" "$global_options")")"
+
   page=$MAN/certcron-$cmd.1
   if [ ! -f "$page" ]; then
     check "$cmd has a man page" "man/certcron-$cmd.1 does not exist"
     continue
   fi
   ok
-  run "$cmd" --help
-  help_opts=$(printf '%s\n' "$out" | help_options)
   man_opts=$(man_option_items "$page")
   check "every option of \`certcron $cmd --help\` is an item of OPTIONS in certcron-$cmd.1" \
     "$(missing_from "$help_opts" "$man_opts")"
   check "every option in certcron-$cmd.1 is one \`certcron $cmd\` takes" \
     "$(missing_from "$man_opts" "$help_opts")"
   # Fixed value lists ({active,disabled}, {show,verify,repair}) are named in the page.
-  values=$(printf '%s\n' "$out" | grep -oE '\{[a-z,]+\}' | tr -d '{}' | tr ',' '\n')
+  values=$(printf '%s\n' "$help" | grep -oE '\{[a-z,]+\}' | tr -d '{}' | tr ',' '\n')
   page_text=$(sed 's/\\-/-/g' "$page")
   absent=''
   for value in $values; do
@@ -69,12 +73,10 @@ for cmd in $commands; do
   check "the values \`certcron $cmd --help\` lists appear in certcron-$cmd.1" "$absent"
 done
 
-global_opts=$(printf '%s\n' "$global_help" | help_block 'Options:' |
-  grep -oE -- '(^|[ ,])--?[a-zA-Z][a-zA-Z-]*' | sed 's/^[ ,]*//' | sort -u)
 man_globals=$(man_option_items "$MAN/certcron.1")
 check "every global option is an item of OPTIONS in certcron.1" \
-  "$(missing_from "$global_opts" "$man_globals")"
-check "every option in certcron.1 is a global option" "$(missing_from "$man_globals" "$global_opts")"
+  "$(missing_from "$global_options" "$man_globals")"
+check "every option in certcron.1 is a global option" "$(missing_from "$man_globals" "$global_options")"
 
 # Every command has an entry in certcron(1).
 listed=$(man_section "$MAN/certcron.1" COMMANDS | grep -oE '^\.BR certcron-[a-z]+' | sed 's/.*certcron-//')
@@ -206,69 +208,5 @@ normalise() { sed -E -e "s#$root##g" -e 's/certcron [0-9a-f]{12}/certcron IDENTI
 expect_eq "$(normalise "$root/etc/cron.d/certcron")" "$(normalise "$PACKAGING/certcron.cron.d.example")" \
   "packaging/certcron.cron.d.example is the file certcron writes (identity aside)"
 expect_eq "$(stat -c %a "$root/etc/cron.d/certcron")" 644 "the cron.d file is written 0644, as packaging/README.md says"
-
-# --- bash completion
-bash_completion=$COMPLETIONS/certcron.bash
-bash -n "$bash_completion" && ok || not_ok "completions/certcron.bash passes bash -n"
-
-# complete WORDS...: runs the completion for the words (the last one being completed) in a
-# fresh bash, printing one candidate a line; stderr of the completion goes to $SCRATCH/cstderr.
-complete_words() {
-  bash -c 'source "$1" || exit 1; shift
-    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()
-    _certcron; printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_completion" "$@" 2>"$SCRATCH/cstderr"
-}
-# The same, sorted on one line, as the shell shows them.
-completions_of() { complete_words "$@" | LC_ALL=C sort | tr '\n' ' '; }
-
-expect_eq "$(complete_words certcron li)" list "bash completes \`certcron li<TAB>\` to list"
-expect_eq "$(bash -c 'source "$1"; complete -p certcron' _ "$bash_completion")" \
-  "complete -F _certcron certcron" "sourcing the file registers _certcron for certcron"
-check "bash completes every subcommand of certcron --help" \
-  "$(missing_from "$commands" "$(complete_words certcron '')")"
-check "bash completes only subcommands that exist" \
-  "$(missing_from "$(complete_words certcron '')" "$commands")"
-for cmd in $commands; do
-  run "$cmd" --help
-  offered=$(complete_words certcron "$cmd" -)
-  check "bash completes every option of certcron $cmd" \
-    "$(missing_from "$(printf '%s\n' "$out" | help_options)" "$offered")"
-done
-expect_eq "$(completions_of certcron list --status '')" "active disabled " \
-  "bash completes list --status values"
-expect_eq "$(completions_of certcron runs cron-001 --status '')" \
-  "abandoned failed running success " "bash completes runs --status values"
-expect_eq "$(completions_of certcron crontab '')" "repair show verify " \
-  "bash completes crontab actions"
-expect_eq "$(complete_words certcron create --tz Europe/Bruss)" Europe/Brussels \
-  "bash completes time zones"
-
-printf 'mentor_id\n' >"$SCRATCH/mentors.csv"
-(cd "$SCRATCH" && complete_words certcron import ment) >"$SCRATCH/files"
-expect_eq "$(cat "$SCRATCH/files")" mentors.csv "bash completes file names for import"
-
-run create --name nightly_expiry_check --cron '0 2 * * *' --tz UTC
-run create --name 'two words' --every 60 --tz UTC --disabled
-expect_eq "$(completions_of "$CERTCRON_BIN" show '')" \
-  'cron-001 cron-002 nightly_expiry_check two\ words ' "bash completes job ids and names from certcron list --json"
-expect_eq "$(complete_words "$CERTCRON_BIN" execute --dry-run nig)" nightly_expiry_check \
-  "bash completes the job after an option"
-expect_eq "$(complete_words "$CERTCRON_BIN" show cron-001 '')" '' "bash offers nothing after the job"
-expect_eq "$(completions_of "$CERTCRON_BIN" due --job c)" 'cron-001 cron-002 ' \
-  "bash completes due --job"
-expect_eq "$(complete_words "$CERTCRON_BIN" --db "$SCRATCH/none.db" show '')" '' \
-  "no job is offered for a database that does not exist"
-[ ! -e "$SCRATCH/none.db" ] && ok || not_ok "completing does not create the database"
-expect_eq "$(complete_words "$CERTCRON_BIN" --config "$SCRATCH/missing.toml" show ''; cat "$SCRATCH/cstderr")" '' \
-  "a failing certcron makes the completion offer nothing, quietly"
-
-# --- zsh completion
-if command -v zsh >/dev/null; then
-  zsh -n "$COMPLETIONS/certcron.zsh" && ok || not_ok "completions/certcron.zsh passes zsh -n"
-  zsh_commands=$(sed -n -E "s/^ +'([a-z]+):.*/\1/p" "$COMPLETIONS/certcron.zsh")
-  check "the zsh completion names every subcommand" "$(missing_from "$commands" "$zsh_commands")"
-else
-  echo "skipping the zsh checks: zsh is not installed"
-fi
 
 finish
