@@ -1,6 +1,6 @@
 #include "cli/version.hpp"
 
-#include <sqlite3.h>
+#include "store/database.hpp"
 
 #include <fstream>
 #include <string_view>
@@ -44,7 +44,7 @@ std::string tzdata_version(const std::filesystem::path& zoneinfo) {
 }
 
 std::string version_text(const std::filesystem::path& zoneinfo) {
-  return std::string("certcron ") + CERTCRON_VERSION + "\nSQLite " + sqlite3_libversion() +
+  return std::string("certcron ") + CERTCRON_VERSION + "\nSQLite " + store::sqlite_library_version() +
          "\ntzdata " + tzdata_version(zoneinfo);
 }
 

@@ -150,4 +150,6 @@ Result<std::unique_ptr<SQLite::Database>> open_database(const std::string& path)
   return open_database_at_version(path, latest_schema_version());
 }
 
+const char* sqlite_library_version() { return sqlite3_libversion(); }
+
 }  // namespace certcron::store

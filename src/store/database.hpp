@@ -35,6 +35,9 @@ Result<std::unique_ptr<SQLite::Database>> open_database_at_version(const std::st
 // Runs `work`, turning SQLite exceptions into certcron errors (SQLITE_BUSY -> busy).
 Result<void> guarded(const std::function<void()>& work);
 
+// The SQLite library this process runs with ("3.40.1"), for --version.
+const char* sqlite_library_version();
+
 // Maps a caught SQLite exception (or any std::exception) to an Error.
 Error error_from_exception(const std::exception& error);
 
