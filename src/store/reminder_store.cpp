@@ -198,7 +198,8 @@ const char* const SqliteReminderStore::kDueCandidatesSql =
     "FROM reminder_ledger AS e WHERE e.certification_id = c.id AND e.expires_on = c.expires_on) "
     "FROM certifications AS c JOIN mentors AS m ON m.mentor_id = c.mentor_id "
     "WHERE (c.expires_at, c.expires_on, c.id) > (?1, ?2, ?3) AND c.expires_at < ?4 "
-    "AND (length(c.expires_on) > 10 OR (c.expires_at >= ?5 AND c.expires_at < ?6)) "
+    "AND CASE WHEN length(c.expires_on) > 10 THEN c.expires_at >= ?9 AND c.expires_at < ?10 "
+    "ELSE c.expires_at >= ?5 AND c.expires_at < ?6 END "
     "AND NOT EXISTS (SELECT 1 FROM reminder_ledger AS l WHERE l.certification_id = c.id "
     "AND l.expires_on = c.expires_on AND l.threshold = ?7) "
     "ORDER BY c.expires_at, c.expires_on, c.id LIMIT ?8";
@@ -356,18 +357,22 @@ Result<std::vector<reminders::DueCandidate>> SqliteReminderStore::due_candidates
     sqlite3_stmt* const stmt = q.get();
     // A cursor with no id (the default) starts at the band's range.
     const bool from_start = after.id < 0;
-    q.check(sqlite3_bind_int64(stmt, 1,
-                               from_seconds(from_start ? band.instant_from : after.expires_at)));
+    // The index range holds both kinds of expiry; each kind is then kept to its own range.
+    const Seconds range_from = std::min(band.date_from, band.instant_from);
+    const Seconds range_to = std::max(band.date_to, band.instant_to);
+    q.check(sqlite3_bind_int64(stmt, 1, from_seconds(from_start ? range_from : after.expires_at)));
     // Never a null pointer: that would bind NULL, and no row compares greater than NULL.
     const std::string_view expires_on = from_start ? std::string_view("") : after.expires_on;
     q.check(sqlite3_bind_text(stmt, 2, expires_on.data(), static_cast<int>(expires_on.size()),
                               SQLITE_STATIC));
     q.check(sqlite3_bind_int64(stmt, 3, from_start ? -1 : after.id));
-    q.check(sqlite3_bind_int64(stmt, 4, from_seconds(band.instant_to)));
+    q.check(sqlite3_bind_int64(stmt, 4, from_seconds(range_to)));
     q.check(sqlite3_bind_int64(stmt, 5, from_seconds(band.date_from)));
     q.check(sqlite3_bind_int64(stmt, 6, from_seconds(band.date_to)));
     q.check(sqlite3_bind_int(stmt, 7, band.threshold));
     q.check(sqlite3_bind_int(stmt, 8, limit));
+    q.check(sqlite3_bind_int64(stmt, 9, from_seconds(band.instant_from)));
+    q.check(sqlite3_bind_int64(stmt, 10, from_seconds(band.instant_to)));
     std::vector<reminders::DueCandidate> page;
     while (q.step()) {
       reminders::DueCandidate candidate{

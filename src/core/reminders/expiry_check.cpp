@@ -4,6 +4,7 @@
 #include "core/reminders/template.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace certcron::reminders {
@@ -14,14 +15,27 @@ using std::chrono::days;
 // Certifications read per page of the due query; small so memory stays flat.
 constexpr int kPageRows = 256;
 
+// The UTC offsets `zone` has around `day`: the smallest and the largest of the day before, the
+// day and the day after. When they differ, a transition is near, and an hour either way is
+// added for one these three samples could not see.
+std::pair<std::chrono::seconds, std::chrono::seconds> offsets_around(Seconds day,
+                                                                     const schedule::TimeZone& zone) {
+  const auto a = zone.offset_at(day - days{1});
+  const auto b = zone.offset_at(day);
+  const auto c = zone.offset_at(day + days{1});
+  const auto margin = (a == b && b == c) ? std::chrono::seconds{0} : std::chrono::seconds{3600};
+  return {std::min({a, b, c}) - margin, std::max({a, b, c}) + margin};
+}
+
 // A band's days_left values as expiry dates (see DueBand): a date-only expiry is stored at
-// UTC midnight of its date, an instant's local date differs from its UTC date by less than a
-// day either way.
-DueBand due_band(std::chrono::sys_days today, const ThresholdBand& band) {
-  const auto first = today + days{band.first};
-  const auto end = today + days{band.last + 1};
-  return {band.threshold, Seconds{first}, Seconds{end}, Seconds{first - days{1}},
-          Seconds{end + days{1}}};
+// UTC midnight of its date; an instant's local date starts at that midnight less the zone's
+// offset, so the instants of the band lie between its first local midnight and its last.
+DueBand due_band(std::chrono::sys_days today, const ThresholdBand& band,
+                 const schedule::TimeZone& zone) {
+  const Seconds first{today + days{band.first}};
+  const Seconds end{today + days{band.last + 1}};
+  return {band.threshold, first, end, first - offsets_around(first, zone).second,
+          end - offsets_around(end, zone).first};
 }
 
 // One reminder found due, kept until its batch is delivered.
@@ -94,7 +108,7 @@ Result<ScanOutcome> scan(ReminderStore& store, const ReminderConfig& config,
     if (band.first > band.last) {
       continue;
     }
-    const auto range = due_band(today, band);
+    const auto range = due_band(today, band, zone);
     CandidateCursor cursor;
     for (;;) {
       auto page = store.due_candidates(range, cursor, kPageRows);

@@ -78,8 +78,9 @@ struct ReminderCounts {
 // [first_day, last_day] in the job's zone and whose ledger has no entry for `threshold` at
 // their current expiry. A date-only expiry is stored at UTC midnight of its date, so the
 // store selects those exactly by [date_from, date_to); an RFC 3339 expiry's local date depends
-// on the zone, so the store returns every one in the wider [instant_from, instant_to) and the
-// check keeps those whose local date is in the band.
+// on the zone, so the store returns those in [instant_from, instant_to), a range that holds
+// every instant whose local date is in the band (and may hold a few more), and the check keeps
+// those whose local date is in the band.
 struct DueBand {
   int threshold = 0;
   Seconds date_from{};
