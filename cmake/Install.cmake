@@ -36,8 +36,10 @@ install(FILES completions/certcron.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME certcron)
 install(FILES completions/certcron.zsh
   DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions RENAME _certcron)
-if(EXISTS ${PROJECT_SOURCE_DIR}/completions/certcron.fish)
-  install(FILES completions/certcron.fish
+# Globbed rather than tested with EXISTS, so that a build tree notices when the file appears.
+file(GLOB certcron_fish_completion CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/completions/certcron.fish)
+if(certcron_fish_completion)
+  install(FILES ${certcron_fish_completion}
     DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 endif()
 
