@@ -16,9 +16,12 @@ certcron_require(SQLiteCpp libsqlitecpp-dev)
 certcron_require(CLI11 libcli11-dev)
 certcron_require(fmt libfmt-dev)
 certcron_require(tomlplusplus libtomlplusplus-dev)
-certcron_require(date libhowardhinnant-date-dev)
 certcron_require(nlohmann_json nlohmann-json3-dev)
-certcron_require(doctest doctest-dev)
+# The unit tests only: doctest, and date-tz as their reference for time zones.
+if(CERTCRON_UNIT_TESTS)
+  certcron_require(doctest doctest-dev)
+  certcron_require(date libhowardhinnant-date-dev)
+endif()
 
 # libcurl is loaded at run time by the webhook delivery (dlopen), so that the processes cron
 # starts every few minutes do not pay for loading it; only its header is needed here.
