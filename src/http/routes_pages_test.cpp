@@ -1,52 +1,15 @@
-#include "http/api.hpp"
-
-#include "util/time.hpp"
+#include "http/api_test_support.hpp"
 
 #include <doctest/doctest.h>
-
-#include <cstdlib>
-#include <filesystem>
 
 namespace certcron::http {
 namespace {
 
-// The page routes over a real database in a scratch folder, called without a socket.
-struct PagesFixture {
-  std::string folder;
-  FixedClock clock{*util::parse_rfc3339("2026-03-26T10:00:00Z")};
-  util::TaskGroup runs;
-  ApiContext context;
-  std::unique_ptr<Handler> handler;
+using testing::header_of;
 
-  explicit PagesFixture(std::string token = "") {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "certcron-pages.XXXXXX").string();
-    folder = mkdtemp(pattern.data());
-    Settings settings;
-    settings.db_path = folder + "/certcron.db";
-    settings.state_dir = folder + "/state";
-    settings.default_timezone = "UTC";
-    settings.crontab.file = folder + "/cron.d-certcron";
-    settings.crontab.binary = "/usr/bin/certcron";
-    settings.server.listen = "127.0.0.1:8080";
-    context = ApiContext{settings, &clock, &runs, std::move(token)};
-    handler = api_handler_factory(context)();
-  }
-  ~PagesFixture() {
-    runs.wait(std::chrono::seconds(30));
-    std::filesystem::remove_all(folder);
-  }
-
-  Response call(std::string method, std::string target, std::string body = "",
-                Fields headers = {}) {
-    Request request;
-    request.method = std::move(method);
-    request.target = target;
-    REQUIRE(parse_target(target, request.path, request.query));
-    request.headers = std::move(headers);
-    request.body = std::move(body);
-    return handler->handle(request);
-  }
+// The routes' fixture, with a way to create a job through the API.
+struct PagesFixture : testing::ApiFixture {
+  using ApiFixture::ApiFixture;
 
   void create(const std::string& name) {
     const Response created =
@@ -56,15 +19,6 @@ struct PagesFixture {
     REQUIRE(created.status == 201);
   }
 };
-
-std::string header_of(const Response& response, const std::string& name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key == name) {
-      return value;
-    }
-  }
-  return "";
-}
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
