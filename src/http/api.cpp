@@ -3,8 +3,7 @@
 #include "app/app.hpp"
 #include "app/error_codes.hpp"
 #include "http/routes.hpp"
-
-#include <algorithm>
+#include "util/constant_time.hpp"
 
 namespace certcron::http {
 
@@ -54,6 +53,7 @@ const RouteTable& routes() {
     add_sync_routes(built);
     add_service_routes(built);
     add_monitoring_routes(built);
+    add_page_routes(built);
     return built;
   }();
   return table;
@@ -130,14 +130,7 @@ bool bearer_matches(std::string_view given, std::string_view token) {
   if (given.size() < scheme.size() || token.empty()) {
     return false;
   }
-  const std::string_view presented = given.substr(scheme.size());
-  // Every byte of the longer is looked at, so the time does not tell where they differ.
-  unsigned difference = presented.size() == token.size() ? 0u : 1u;
-  for (std::size_t i = 0; i < std::max(presented.size(), token.size()); ++i) {
-    const unsigned char a = i < presented.size() ? presented[i] : 0;
-    const unsigned char b = i < token.size() ? token[i] : 0;
-    difference |= static_cast<unsigned>(a ^ b);
-  }
+  const bool same = util::constant_time_equals(given.substr(scheme.size()), token);
   for (std::size_t i = 0; i < scheme.size(); ++i) {
     const char c = given[i];
     const char want = scheme[i];
@@ -145,7 +138,7 @@ bool bearer_matches(std::string_view given, std::string_view token) {
       return false;
     }
   }
-  return difference == 0;
+  return same;
 }
 
 HandlerFactory api_handler_factory(const ApiContext& context) {

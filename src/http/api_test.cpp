@@ -1,70 +1,20 @@
 #include "http/api.hpp"
 
 #include "app/app.hpp"
+#include "http/api_test_support.hpp"
 #include "util/time.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
-#include <filesystem>
-
 namespace certcron::http {
 namespace {
 
 using nlohmann::json;
-
-Seconds at(const char* text) { return *util::parse_rfc3339(text); }
-
-// The routes over a real database in a scratch folder, called without a socket: what the
-// transport hands a handler, and what it gets back.
-struct ApiFixture {
-  std::string folder;
-  FixedClock clock{at("2026-03-26T10:00:00Z")};
-  util::TaskGroup runs;
-  ApiContext context;
-  std::unique_ptr<Handler> handler;
-
-  explicit ApiFixture(std::string token = "") {
-    std::string pattern = (std::filesystem::temp_directory_path() / "certcron-api.XXXXXX").string();
-    folder = mkdtemp(pattern.data());
-    Settings settings;
-    settings.db_path = folder + "/certcron.db";
-    settings.state_dir = folder + "/state";
-    settings.default_timezone = "UTC";
-    settings.crontab.file = folder + "/cron.d-certcron";
-    settings.crontab.binary = "/usr/bin/certcron";
-    settings.server.listen = "127.0.0.1:8080";
-    context = ApiContext{settings, &clock, &runs, std::move(token)};
-    handler = api_handler_factory(context)();
-  }
-  ~ApiFixture() {
-    runs.wait(std::chrono::seconds(30));
-    std::filesystem::remove_all(folder);
-  }
-
-  Response call(std::string method, std::string path, std::string body = "",
-                Fields headers = {}) {
-    Request request;
-    request.method = std::move(method);
-    request.target = path;
-    REQUIRE(parse_target(path, request.path, request.query));
-    request.headers = std::move(headers);
-    request.body = std::move(body);
-    return handler->handle(request);
-  }
-};
+using testing::ApiFixture;
+using testing::header_of;
 
 json body_of(const Response& response) { return json::parse(response.body); }
-
-std::string header_of(const Response& response, const std::string& name) {
-  for (const auto& [key, value] : response.headers) {
-    if (key == name) {
-      return value;
-    }
-  }
-  return "";
-}
 
 constexpr const char* kJobs = "/api/v1/certification-cron";
 constexpr const char* kNightly = R"({"name":"nightly_expiry_check","cron_expression":"0 2 * * *","enabled":true})";

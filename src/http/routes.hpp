@@ -37,6 +37,9 @@ void add_monitoring_routes(RouteTable& table);
 void add_ping_routes(RouteTable& table);
 // /healthz and /openapi.json.
 void add_service_routes(RouteTable& table);
+// The status pages for a browser: GET / and GET /jobs/:id (HTML), and the login form that
+// turns the token into a cookie (GET|POST /login).
+void add_page_routes(RouteTable& table);
 // The monitoring seed's own API (/api/monitors/{monitorId}/cron-checks..., /api/cron-checks/
 // {id}...), in its own shapes; a table of its own, which api.cpp consults for those paths only.
 void add_seed_routes(RouteTable& table);

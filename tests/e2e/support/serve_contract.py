@@ -628,7 +628,7 @@ def scenario_api(s, args):
         for path in (f"{prefix}/{id_a}/bogus", f"{prefix}/{id_a}/runs/extra"):
             s.call(f"{at} unknown path {path.replace(prefix, '')}", "GET", path, 404)
     s.call("unknown path /api/v2/jobs", "GET", "/api/v2/jobs", 404)
-    s.call("unknown path /", "GET", "/", 404)
+    s.call("unknown path /nowhere", "GET", "/nowhere", 404)
     r = s.call("POST /healthz", "POST", "/healthz", 405)
     check("POST /healthz: Allow says GET", "GET" in (r.header("Allow") or ""), r.describe())
 
