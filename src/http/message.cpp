@@ -26,27 +26,6 @@ int hex_value(char c) {
   return -1;
 }
 
-bool parse_query(std::string_view text, Fields& query) {
-  while (!text.empty()) {
-    const std::size_t amp = text.find('&');
-    const std::string_view pair = text.substr(0, amp);
-    text = (amp == std::string_view::npos) ? std::string_view{} : text.substr(amp + 1);
-    if (pair.empty()) {
-      continue;  // "a=1&&b=2" and a trailing '&' carry no parameter
-    }
-    const std::size_t eq = pair.find('=');
-    std::string name;
-    std::string value;
-    if (!percent_decode(pair.substr(0, eq), true, name)) {
-      return false;
-    }
-    if (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1), true, value)) {
-      return false;
-    }
-    query.emplace_back(std::move(name), std::move(value));
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -71,6 +50,28 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
     } else {
       out.push_back(c);
     }
+  }
+  return true;
+}
+
+bool parse_form(std::string_view text, Fields& query) {
+  while (!text.empty()) {
+    const std::size_t amp = text.find('&');
+    const std::string_view pair = text.substr(0, amp);
+    text = (amp == std::string_view::npos) ? std::string_view{} : text.substr(amp + 1);
+    if (pair.empty()) {
+      continue;  // "a=1&&b=2" and a trailing '&' carry no parameter
+    }
+    const std::size_t eq = pair.find('=');
+    std::string name;
+    std::string value;
+    if (!percent_decode(pair.substr(0, eq), true, name)) {
+      return false;
+    }
+    if (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1), true, value)) {
+      return false;
+    }
+    query.emplace_back(std::move(name), std::move(value));
   }
   return true;
 }
@@ -131,7 +132,7 @@ bool parse_target(std::string_view target, std::string& path, Fields& query) {
   if (question == std::string_view::npos) {
     return true;
   }
-  return parse_query(target.substr(question + 1), query);
+  return parse_form(target.substr(question + 1), query);
 }
 
 }  // namespace certcron::http

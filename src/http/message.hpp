@@ -52,6 +52,10 @@ using HandlerFactory = std::function<std::unique_ptr<Handler>()>;
 // space. False on a bad escape.
 bool percent_decode(std::string_view in, bool plus_is_space, std::string& out);
 
+// Splits "a=1&b=%C3%A9+x" (a query, or an application/x-www-form-urlencoded body) into its
+// decoded names and values, in order, after what `out` holds. False on a bad percent escape.
+bool parse_form(std::string_view text, Fields& out);
+
 // The target as a log line may show it: without the query (it may carry tokens) and with the
 // uuid of a ping URL ("/ping/UUID/...") hidden, since that uuid is the job's ping secret.
 std::string path_for_log(std::string_view target);

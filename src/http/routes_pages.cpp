@@ -190,16 +190,13 @@ Response job_page(RouteCall& call) {
 
 // A form body's field (application/x-www-form-urlencoded).
 std::optional<std::string> form_field(std::string_view body, std::string_view wanted) {
-  while (!body.empty()) {
-    const std::size_t amp = body.find('&');
-    const std::string_view pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-    const std::size_t eq = pair.find('=');
-    std::string name;
-    std::string value;
-    if (percent_decode(pair.substr(0, eq), true, name) && name == wanted &&
-        (eq == std::string_view::npos || percent_decode(pair.substr(eq + 1), true, value))) {
-      return value;
+  Fields fields;
+  if (!parse_form(body, fields)) {
+    return std::nullopt;
+  }
+  for (auto& [name, value] : fields) {
+    if (name == wanted) {
+      return std::move(value);
     }
   }
   return std::nullopt;

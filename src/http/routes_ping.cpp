@@ -109,17 +109,11 @@ Result<void> read_json_fields(std::string_view body, RawFields& fields) {
 }
 
 Result<void> read_form_fields(std::string_view body, RawFields& fields) {
-  while (!body.empty()) {
-    const std::size_t amp = body.find('&');
-    const std::string_view pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-    const std::size_t eq = pair.find('=');
-    std::string name;
-    std::string value;
-    if (!percent_decode(pair.substr(0, eq), true, name) ||
-        (eq != std::string_view::npos && !percent_decode(pair.substr(eq + 1), true, value))) {
-      return fail(Error::usage("The form body has a bad percent escape."));
-    }
+  Fields form;
+  if (!parse_form(body, form)) {
+    return fail(Error::usage("The form body has a bad percent escape."));
+  }
+  for (auto& [name, value] : form) {
     fields.set(name, std::move(value));
   }
   return {};
