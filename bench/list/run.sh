@@ -189,7 +189,7 @@ echo "certcron list and start-up, whole process (exec to exit), 100 jobs in 5 zo
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 echo "load average: $load_before before, $load_after after"
-echo "binary: $CERTCRON_BIN ($("$CERTCRON_BIN" --version))"
+echo "binary: $CERTCRON_BIN ($("$CERTCRON_BIN" --version | head -n 1))"
 echo "timing: $tool"
 echo "execute target: $scheduled_id (0 9 * * mon-fri, Europe/Brussels), crontab line: $crontab_line"
 echo

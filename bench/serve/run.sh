@@ -193,7 +193,7 @@ echo "certcron serve vs the floor server, wrk on loopback"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 echo "load average: $load_before before, $load_after after (wrk shares the cores with the server)"
-echo "binary: $CERTCRON_BIN ($("$CERTCRON_BIN" --version))"
+echo "binary: $CERTCRON_BIN ($("$CERTCRON_BIN" --version | head -n 1))"
 echo "wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), -t$wrk_threads -c$connections, ${warmup} s warm-up + ${duration} s per run, $rounds rounds interleaved; $server_threads I/O threads per server"
 echo "database: $job_count jobs ('0 2 * * *' UTC), $runs_per_job runs each"
 echo
