@@ -24,6 +24,10 @@ bench_build() {
     fi
     CERTCRON_BIN=$build/certcron/src/certcron
   fi
+}
+
+# bench_need_time_and_sqlite3: what bench_time and the databases' checks run.
+bench_need_time_and_sqlite3() {
   [[ -x /usr/bin/time ]] || { echo "run.sh needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
   command -v sqlite3 >/dev/null ||
     { echo "run.sh needs the sqlite3 shell (apt-get install sqlite3)" >&2; exit 1; }

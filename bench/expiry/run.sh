@@ -29,6 +29,7 @@ day1=2026-03-02
 
 source "$root/bench/lib.sh"
 bench_build "$here"
+bench_need_time_and_sqlite3
 floor=$build/tools/expiry_floor
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/certcron-bench.XXXXXX")

@@ -16,6 +16,7 @@ rows=${ROWS:-1000000}
 
 source "$root/bench/lib.sh"
 bench_build "$root/bench/expiry" expiry_generate
+bench_need_time_and_sqlite3
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/certcron-bench.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT

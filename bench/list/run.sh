@@ -21,30 +21,15 @@ rounds=${ROUNDS:-5}
 warmup=${WARMUP:-5}
 target_ratio=2.0
 
-mkdir -p "$build"
-log=$build/run.log
-: >"$log"
-if ! { cmake -S "$here" -B "$build/floor" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
-       cmake --build "$build/floor" -j2; } >>"$log" 2>&1; then
-  cat "$log" >&2
-  exit 1
-fi
-if [[ -z ${CERTCRON_BIN:-} ]]; then
-  if ! { cmake -S "$root" -B "$build/certcron" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-           -DCERTCRON_WERROR=OFF &&
-         cmake --build "$build/certcron" -j2 --target certcron; } >>"$log" 2>&1; then
-    cat "$log" >&2
-    exit 1
-  fi
-  CERTCRON_BIN=$build/certcron/src/certcron
-fi
-floor_bin=$build/floor/list_floor
+source "$root/bench/lib.sh"
+bench_build "$here"
+floor_bin=$build/tools/list_floor
 
 timer=${TIMER:-hyperfine}
 if [[ $timer == hyperfine ]] && ! command -v hyperfine >/dev/null && [[ $(id -u) == 0 ]] &&
    command -v apt-get >/dev/null; then
   echo "installing hyperfine..."
-  apt-get install -y hyperfine >>"$log" 2>&1 || echo "(apt-get failed; timing with a bash loop)"
+  apt-get install -y hyperfine >>"$build/run.log" 2>&1 || echo "(apt-get failed; timing with a bash loop)"
 fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/certcron-bench-list.XXXXXX")

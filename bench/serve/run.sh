@@ -27,24 +27,9 @@ target_ratio=0.7
 target_p99_ms=5
 
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
-mkdir -p "$build"
-log=$build/run.log
-: >"$log"
-if ! { cmake -S "$here" -B "$build/floor" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
-       cmake --build "$build/floor" -j2; } >>"$log" 2>&1; then
-  cat "$log" >&2
-  exit 1
-fi
-if [[ -z ${CERTCRON_BIN:-} ]]; then
-  if ! { cmake -S "$root" -B "$build/certcron" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-           -DCERTCRON_WERROR=OFF &&
-         cmake --build "$build/certcron" -j2 --target certcron; } >>"$log" 2>&1; then
-    cat "$log" >&2
-    exit 1
-  fi
-  CERTCRON_BIN=$build/certcron/src/certcron
-fi
-floor_bin=$build/floor/serve_floor
+source "$root/bench/lib.sh"
+bench_build "$here"
+floor_bin=$build/tools/serve_floor
 "$CERTCRON_BIN" serve --help >/dev/null 2>&1 || {
   echo "$CERTCRON_BIN has no serve command" >&2
   exit 1
