@@ -3,6 +3,10 @@
 #include "web/pages.hpp"
 #include "web/when.hpp"
 
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
 namespace certcron::web {
 namespace {
 
@@ -14,6 +18,29 @@ void write_optional_instant(HtmlOut& out, const std::optional<Seconds>& instant,
     out.raw("<span class=\"none\">").text(otherwise).raw("</span>");
   }
 }
+
+// A section with its heading and, when it has rows, a stacked table with its caption and
+// column headers, left open for the rows (close_table_section ends it). With no rows the
+// section says `none` and is closed: false.
+bool open_table_section(HtmlOut& out, std::string_view id, std::string_view heading, bool empty,
+                        std::string_view none, std::string_view caption,
+                        std::initializer_list<std::string_view> columns) {
+  out.raw("<section aria-labelledby=\"").raw(id).raw("\"><h2 id=\"").raw(id).raw("\">");
+  out.raw(heading).raw("</h2>\n");
+  if (empty) {
+    out.raw("<p class=\"none\">").raw(none).raw("</p></section>\n");
+    return false;
+  }
+  out.raw("<div class=\"wrap\"><table class=\"stack\"><caption>").raw(caption);
+  out.raw("</caption>\n<thead><tr>");
+  for (const std::string_view column : columns) {
+    out.raw("<th scope=\"col\">").raw(column).raw("</th>");
+  }
+  out.raw("</tr></thead>\n<tbody>\n");
+  return true;
+}
+
+void close_table_section(HtmlOut& out) { out.raw("</tbody></table></div></section>\n"); }
 
 void write_definition(HtmlOut& out, const JobDetails& details, Seconds now) {
   const Job& job = details.job;
@@ -100,15 +127,12 @@ void write_alert(HtmlOut& out, const Flip& flip, Seconds now) {
 }
 
 void write_flips(HtmlOut& out, const JobStatus& status, Seconds now) {
-  out.raw("<section aria-labelledby=\"flips\"><h2 id=\"flips\">Recent state changes</h2>\n");
-  if (status.flips.empty()) {
-    out.raw("<p class=\"none\">No state changes yet.</p></section>\n");
+  if (!open_table_section(out, "flips", "Recent state changes", status.flips.empty(),
+                          "No state changes yet.",
+                          "Changes of the monitoring state, newest first",
+                          {"When", "Change", "Why", "Alert"})) {
     return;
   }
-  out.raw("<div class=\"wrap\"><table class=\"stack\"><caption>Changes of the monitoring "
-          "state, newest first</caption>\n<thead><tr><th "
-          "scope=\"col\">When</th><th scope=\"col\">Change</th><th scope=\"col\">Why</th><th "
-          "scope=\"col\">Alert</th></tr></thead>\n<tbody>\n");
   for (const Flip& flip : status.flips) {
     out.raw("<tr><th scope=\"row\">");
     write_instant(out, flip.at, now);
@@ -118,21 +142,18 @@ void write_flips(HtmlOut& out, const JobStatus& status, Seconds now) {
     write_alert(out, flip, now);
     out.raw("</td></tr>\n");
   }
-  out.raw("</tbody></table></div></section>\n");
+  close_table_section(out);
 }
 
 void write_runs(HtmlOut& out, const JobStatus& status, Seconds now) {
-  out.raw("<section aria-labelledby=\"runs\"><h2 id=\"runs\">Recent runs</h2>\n");
-  if (status.runs.empty()) {
-    out.raw("<p class=\"none\">No runs yet.</p></section>\n");
+  const std::string caption = "Runs, newest first (" + std::to_string(status.runs.size()) +
+                              " of " + std::to_string(status.run_count) + ")";
+  if (!open_table_section(out, "runs", "Recent runs", status.runs.empty(), "No runs yet.",
+                          caption,
+                          {"Run", "Status", "Trigger", "Started", "Took", "Checked", "Sent",
+                           "Errors"})) {
     return;
   }
-  out.raw("<div class=\"wrap\"><table class=\"stack\"><caption>Runs, newest first (");
-  out.number(static_cast<std::int64_t>(status.runs.size())).raw(" of ").number(status.run_count);
-  out.raw(")</caption>\n<thead><tr><th scope=\"col\">Run</th><th "
-          "scope=\"col\">Status</th><th scope=\"col\">Trigger</th><th scope=\"col\">Started</th>"
-          "<th scope=\"col\">Took</th><th scope=\"col\">Checked</th><th scope=\"col\">Sent</th>"
-          "<th scope=\"col\">Errors</th></tr></thead>\n<tbody>\n");
   for (const Run& run : status.runs) {
     out.raw("<tr><th scope=\"row\">").text(run.id()).raw("</th><td data-label=\"Status\">");
     write_run_status(out, run);
@@ -167,19 +188,15 @@ void write_runs(HtmlOut& out, const JobStatus& status, Seconds now) {
     cell("Errors", result ? std::optional(result->errors) : std::nullopt);
     out.raw("</tr>\n");
   }
-  out.raw("</tbody></table></div></section>\n");
+  close_table_section(out);
 }
 
 void write_pings(HtmlOut& out, const JobStatus& status, Seconds now) {
-  out.raw("<section aria-labelledby=\"pings\"><h2 id=\"pings\">Recent pings</h2>\n");
-  if (status.pings.empty()) {
-    out.raw("<p class=\"none\">No pings yet.</p></section>\n");
+  if (!open_table_section(out, "pings", "Recent pings", status.pings.empty(), "No pings yet.",
+                          "Pings, newest first",
+                          {"When", "Kind", "Exit", "Runtime", "Message", "From"})) {
     return;
   }
-  out.raw("<div class=\"wrap\"><table class=\"stack\"><caption>Pings, newest first</caption>"
-          "\n<thead><tr><th scope=\"col\">When</th><th "
-          "scope=\"col\">Kind</th><th scope=\"col\">Exit</th><th scope=\"col\">Runtime</th><th "
-          "scope=\"col\">Message</th><th scope=\"col\">From</th></tr></thead>\n<tbody>\n");
   for (const Ping& ping : status.pings) {
     out.raw("<tr><th scope=\"row\">");
     write_instant(out, ping.at, now);
@@ -203,7 +220,7 @@ void write_pings(HtmlOut& out, const JobStatus& status, Seconds now) {
     }
     out.raw("</td></tr>\n");
   }
-  out.raw("</tbody></table></div></section>\n");
+  close_table_section(out);
 }
 
 }  // namespace
