@@ -2,7 +2,6 @@
 
 #include "core/job_schedule.hpp"
 
-#include <map>
 #include <vector>
 
 namespace certcron {
@@ -365,41 +364,20 @@ Result<JobDetails> JobService::show(std::string_view id_or_name) {
 }
 
 Result<Page<JobDetails>> JobService::list(JobStatusFilter filter, PageRequest page) {
-  // The page and its last runs come from one snapshot in two queries, however long the page.
-  Page<Job> jobs;
-  std::map<std::int64_t, Run> last_runs;
-  auto read = store_.in_read_transaction([&]() -> Result<void> {
-    auto listed = store_.list_jobs(filter, page);
-    if (!listed) {
-      return fail(listed.error());
-    }
-    jobs = std::move(*listed);
-    std::vector<std::int64_t> seqs;
-    for (const Job& job : jobs.items) {
-      seqs.push_back(job.seq);
-    }
-    auto latest = store_.last_runs(seqs);
-    if (!latest) {
-      return fail(latest.error());
-    }
-    last_runs = std::move(*latest);
-    return {};
-  });
-  if (!read) {
-    return fail(read.error());
+  // The page and its last runs come from one query, however long the page.
+  auto listed = store_.list_jobs(filter, page);
+  if (!listed) {
+    return fail(listed.error());
   }
-  Page<JobDetails> result{{}, jobs.page, jobs.limit, jobs.total};
-  result.items.reserve(jobs.items.size());
-  for (Job& job : jobs.items) {
-    auto found = last_runs.find(job.seq);
-    // Settling a running last run may write, so it happens after the read transaction.
-    auto item = details(std::move(job), found == last_runs.end()
-                                            ? std::nullopt
-                                            : std::optional<Run>(std::move(found->second)));
-    if (!item) {
-      return fail(item.error());
+  Page<JobDetails> result{{}, listed->page, listed->limit, listed->total};
+  result.items.reserve(listed->items.size());
+  for (JobWithLastRun& item : listed->items) {
+    // Settling a running last run may write, so it happens after the read.
+    auto details_of = details(std::move(item.job), std::move(item.last_run));
+    if (!details_of) {
+      return fail(details_of.error());
     }
-    result.items.push_back(std::move(*item));
+    result.items.push_back(std::move(*details_of));
   }
   return result;
 }

@@ -8,9 +8,7 @@
 #include "core/job.hpp"
 
 #include <functional>
-#include <map>
 #include <optional>
-#include <span>
 #include <string_view>
 #include <vector>
 
@@ -87,7 +85,9 @@ class JobStore {
   // in for a job deleted meanwhile.
   virtual Result<std::optional<Job>> find_job_by_seq(std::int64_t job_seq) = 0;
   virtual Result<std::optional<Job>> find_job_by_name(std::string_view name) = 0;
-  virtual Result<Page<Job>> list_jobs(JobStatusFilter filter, PageRequest page) = 0;
+  // A page of jobs in id order, each with what last_run gives for it, and the total the
+  // filter matches: one snapshot (one query unless the page is past the end).
+  virtual Result<Page<JobWithLastRun>> list_jobs(JobStatusFilter filter, PageRequest page) = 0;
   virtual Result<std::vector<Job>> all_jobs() = 0;
 
   // Starts a run. Refused with ErrorKind::conflict when the job already has a running run
@@ -98,9 +98,6 @@ class JobStore {
   virtual Result<std::optional<Run>> find_run(std::int64_t run_seq) = 0;
   virtual Result<std::optional<Run>> running_run(std::int64_t job_seq) = 0;
   virtual Result<std::optional<Run>> last_run(std::int64_t job_seq) = 0;
-  // The latest run of each of these jobs, by job seq, in one query; jobs that never ran are
-  // absent.
-  virtual Result<std::map<std::int64_t, Run>> last_runs(std::span<const std::int64_t> job_seqs) = 0;
   virtual Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) = 0;
   virtual Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                                       PageRequest page) = 0;

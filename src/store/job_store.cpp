@@ -29,26 +29,6 @@ const std::string kJobBySeq = kSelectJobs + " WHERE seq = ?";
 const std::string kJobByName = kSelectJobs + " WHERE name = ?";
 const std::string kAllJobs = kSelectJobs + " ORDER BY seq";
 
-const char* filter_condition(JobStatusFilter filter) {
-  switch (filter) {
-    case JobStatusFilter::active:
-      return " WHERE enabled = 1";
-    case JobStatusFilter::disabled:
-      return " WHERE enabled = 0";
-    case JobStatusFilter::any:
-      break;
-  }
-  return "";
-}
-
-const std::string& count_sql(JobStatusFilter filter) {
-  static const std::array<std::string, 3> sql{
-      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::any),
-      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::active),
-      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::disabled)};
-  return sql[static_cast<std::size_t>(filter)];
-}
-
 void bind_definition(SQLite::Statement& statement, const JobDefinition& def) {
   statement.bind(":name", def.name);
   statement.bind(":description", def.description);
@@ -326,35 +306,6 @@ Result<std::optional<Job>> SqliteJobStore::find_job_by_seq(std::int64_t job_seq)
   return find_job_where(kJobBySeq, [&](SQLite::Statement& query) {
     query.bind(1, static_cast<std::int64_t>(job_seq));
   });
-}
-
-Result<Page<Job>> SqliteJobStore::list_jobs(JobStatusFilter filter, PageRequest page) {
-  Page<Job> result{{}, page.page, page.limit, 0};
-  auto ran = guarded([&] {
-    {
-      auto count = statements_->use(count_sql(filter));
-      count->executeStep();
-      result.total = count->getColumn(0).getInt64();
-    }
-    auto query = statements_->use(list_page_sql(filter));
-    query->bind(1, page.limit);
-    query->bind(2, offset_of(page));
-    while (query->executeStep()) {
-      result.items.push_back(job_from_row(*query));
-    }
-  });
-  if (!ran) {
-    return fail(ran.error());
-  }
-  return result;
-}
-
-const std::string& SqliteJobStore::list_page_sql(JobStatusFilter filter) {
-  static const std::array<std::string, 3> sql{
-      kSelectJobs + filter_condition(JobStatusFilter::any) + " ORDER BY seq LIMIT ? OFFSET ?",
-      kSelectJobs + filter_condition(JobStatusFilter::active) + " ORDER BY seq LIMIT ? OFFSET ?",
-      kSelectJobs + filter_condition(JobStatusFilter::disabled) + " ORDER BY seq LIMIT ? OFFSET ?"};
-  return sql[static_cast<std::size_t>(filter)];
 }
 
 Result<std::vector<Job>> SqliteJobStore::all_jobs() {

@@ -41,7 +41,7 @@ class SqliteJobStore final : public JobStore {
       std::string_view id_or_name) override;
   Result<std::optional<Job>> find_job_by_name(std::string_view name) override;
   Result<std::optional<Job>> find_job_by_seq(std::int64_t job_seq) override;
-  Result<Page<Job>> list_jobs(JobStatusFilter filter, PageRequest page) override;
+  Result<Page<JobWithLastRun>> list_jobs(JobStatusFilter filter, PageRequest page) override;
   Result<std::vector<Job>> all_jobs() override;
 
   Result<Run> insert_run(const Run& run) override;
@@ -49,7 +49,6 @@ class SqliteJobStore final : public JobStore {
   Result<std::optional<Run>> find_run(std::int64_t run_seq) override;
   Result<std::optional<Run>> running_run(std::int64_t job_seq) override;
   Result<std::optional<Run>> last_run(std::int64_t job_seq) override;
-  Result<std::map<std::int64_t, Run>> last_runs(std::span<const std::int64_t> job_seqs) override;
   Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) override;
   Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                               PageRequest page) override;
@@ -61,14 +60,12 @@ class SqliteJobStore final : public JobStore {
   Result<std::vector<Flip>> pending_alerts() override;
   Result<void> update_alert(const Flip& flip) override;
 
-  // The newest run of each job in a JSON array of job seqs (?1): exposed so a test can check
-  // its plan (one seek on runs_by_job per job, no temporary table).
-  static const char* const kLastRunsSql;
   // A job (by seq or by name, ?) with its newest run found through runs_by_job: exposed so
   // a test can check its plan (no temporary table, no scan).
   static const std::string kJobWithLastRunBySeqSql;
   static const std::string kJobWithLastRunByNameSql;
-  // The page of list_jobs for each filter (exposed for the same kind of test).
+  // The page of list_jobs for each filter (limit ?1, offset ?2; the filter's total in the
+  // last column), exposed for the same kind of test.
   static const std::string& list_page_sql(JobStatusFilter filter);
 
  private:

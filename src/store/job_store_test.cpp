@@ -305,13 +305,16 @@ TEST_SUITE("store") {
     CHECK(failed->items[0].id() == "run-0004");
   }
 
-  TEST_CASE("last runs of several jobs come back by job, newest run each, none for a job never run") {
+  TEST_CASE("a page of jobs carries each job's newest run, none for a job never run, and the filter's total") {
     OpenStore open;
     SqliteJobStore& store = open.store();
     auto busy = store.insert_job(daily("busy"), at(1));
     auto idle = store.insert_job(daily("idle"), at(1));
     auto once = store.insert_job(daily("once"), at(1));
-    REQUIRE((busy && idle && once));
+    JobDefinition off = daily("off");
+    off.enabled = false;
+    auto disabled = store.insert_job(off, at(1));
+    REQUIRE((busy && idle && once && disabled));
     std::int64_t busy_last = 0;
     std::int64_t once_last = 0;
     // Interleaved, so the newest run of a job is not simply the newest run overall.
@@ -324,21 +327,38 @@ TEST_SUITE("store") {
       REQUIRE(inserted);
       (i == 2 ? once_last : busy_last) = inserted->seq;
     }
-    const std::vector<std::int64_t> seqs{busy->seq, idle->seq, once->seq};
-    auto latest = store.last_runs(seqs);
-    REQUIRE(latest);
-    CHECK(latest->size() == 2);
-    CHECK(latest->at(busy->seq).seq == busy_last);
-    CHECK(latest->at(once->seq).seq == once_last);
-    CHECK_FALSE(latest->contains(idle->seq));
-    for (auto seq : seqs) {
-      auto one = store.last_run(seq);
+    auto page = store.list_jobs(JobStatusFilter::any, PageRequest{1, 20});
+    REQUIRE(page);
+    CHECK(page->total == 4);
+    REQUIRE(page->items.size() == 4);
+    CHECK(page->items[0].job.definition.name == "busy");
+    REQUIRE(page->items[0].last_run);
+    CHECK(page->items[0].last_run->seq == busy_last);
+    CHECK(page->items[0].last_run->job_seq == busy->seq);
+    CHECK_FALSE(page->items[1].last_run);
+    REQUIRE(page->items[2].last_run);
+    CHECK(page->items[2].last_run->seq == once_last);
+    for (const JobWithLastRun& item : page->items) {
+      auto one = store.last_run(item.job.seq);
       REQUIRE(one);
-      CHECK(one->has_value() == latest->contains(seq));
+      CHECK(one->has_value() == item.last_run.has_value());
     }
-    auto none = store.last_runs({});
-    REQUIRE(none);
-    CHECK(none->empty());
+    // The total counts what the filter matches, not the page.
+    auto first = store.list_jobs(JobStatusFilter::active, PageRequest{1, 2});
+    REQUIRE(first);
+    CHECK(first->total == 3);
+    REQUIRE(first->items.size() == 2);
+    CHECK(first->items[1].job.definition.name == "idle");
+    auto second = store.list_jobs(JobStatusFilter::active, PageRequest{2, 2});
+    REQUIRE(second);
+    CHECK(second->total == 3);
+    REQUIRE(second->items.size() == 1);
+    CHECK(second->items[0].job.definition.name == "once");
+    auto off_only = store.list_jobs(JobStatusFilter::disabled, PageRequest{1, 20});
+    REQUIRE(off_only);
+    CHECK(off_only->total == 1);
+    REQUIRE(off_only->items.size() == 1);
+    CHECK(off_only->items[0].job.definition.name == "off");
   }
 
   TEST_CASE("a job with its last run comes back from one query, as find_job and last_run give them") {

@@ -6,6 +6,8 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <array>
+
 // The run half of SqliteJobStore.
 
 namespace certcron::store {
@@ -24,19 +26,50 @@ const std::string kRunsOfJob = kSelectRuns + " WHERE job_seq = ?1 ORDER BY seq D
 const std::string kRunsOfJobWithStatus =
     kSelectRuns + " WHERE job_seq = ?1 AND status = ?4 ORDER BY seq DESC LIMIT ?2 OFFSET ?3";
 // A job's columns (as kJobColumns in job_store.cpp) then its newest run's (as kRunColumns;
-// all null when it never ran), followed by the job's condition. The correlated max() is one
-// seek on runs_by_job, as in kLastRunsSql.
-const std::string kJobWithLastRun =
+// all null when it never ran). The correlated max() is one seek on runs_by_job (job_seq,
+// seq) however many runs the job has, then the run by its primary key.
+const std::string kJobWithLastRunColumns =
     "SELECT j.seq, j.name, j.description, j.type, j.cron_expression, j.frequency_in_minutes, "
     "j.grace_time_in_minutes, j.server_timezone, j.enabled, j.uuid, j.created_at, "
     "j.updated_at, j.latest_result, j.latest_ping_at, j.snooze_ends_at, j.snooze_minutes, "
     "j.max_runtime_in_minutes, j.catch_up, "
     "r.seq, r.job_seq, r.trigger, r.scheduled_for, r.started_at, r.completed_at, r.status, "
     "r.dry_run, r.pid, r.mentors_checked, r.certifications_checked, r.reminders_sent, "
-    "r.errors, r.error_message, r.pid_start "
-    "FROM jobs AS j LEFT JOIN runs AS r "
-    "ON r.seq = (SELECT max(seq) FROM runs WHERE runs.job_seq = j.seq) WHERE ";
+    "r.errors, r.error_message, r.pid_start";
+const std::string kJobWithLastRunFrom =
+    " FROM jobs AS j LEFT JOIN runs AS r "
+    "ON r.seq = (SELECT max(seq) FROM runs WHERE runs.job_seq = j.seq)";
 constexpr int kFirstRunColumn = 18;
+constexpr int kPageTotalColumn = 33;  // list_page_sql's count, after the run's columns
+
+const char* filter_condition(JobStatusFilter filter) {
+  switch (filter) {
+    case JobStatusFilter::active:
+      return " WHERE enabled = 1";
+    case JobStatusFilter::disabled:
+      return " WHERE enabled = 0";
+    case JobStatusFilter::any:
+      break;
+  }
+  return "";
+}
+
+const std::string& count_sql(JobStatusFilter filter) {
+  static const std::array<std::string, 3> sql{
+      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::any),
+      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::active),
+      std::string("SELECT count(*) FROM jobs") + filter_condition(JobStatusFilter::disabled)};
+  return sql[static_cast<std::size_t>(filter)];
+}
+
+// A job (and its newest run) read from the row of a kJobWithLastRunColumns query.
+JobWithLastRun job_with_last_run_from_row(SQLite::Statement& row) {
+  JobWithLastRun read{job_from_row(row), std::nullopt};
+  if (!row.isColumnNull(kFirstRunColumn)) {
+    read.last_run = run_from_row(row, kFirstRunColumn);
+  }
+  return read;
+}
 
 
 }  // namespace
@@ -66,17 +99,51 @@ Run run_from_row(SQLite::Statement& row, int first) {
 
 }  // namespace rows
 
-// json_each walks the array; per job, the correlated max() is one seek on runs_by_job
-// (job_seq, seq) however many runs the job has, then the run by its primary key.
-const char* const SqliteJobStore::kLastRunsSql =
-    "SELECT r.seq, r.job_seq, r.trigger, r.scheduled_for, r.started_at, r.completed_at, "
-    "r.status, r.dry_run, r.pid, r.mentors_checked, r.certifications_checked, r.reminders_sent, "
-    "r.errors, r.error_message, r.pid_start "
-    "FROM json_each(?1) AS j JOIN runs AS r "
-    "ON r.seq = (SELECT max(seq) FROM runs WHERE runs.job_seq = j.value)";
+const std::string SqliteJobStore::kJobWithLastRunBySeqSql =
+    kJobWithLastRunColumns + kJobWithLastRunFrom + " WHERE j.seq = ?";
+const std::string SqliteJobStore::kJobWithLastRunByNameSql =
+    kJobWithLastRunColumns + kJobWithLastRunFrom + " WHERE j.name = ?";
 
-const std::string SqliteJobStore::kJobWithLastRunBySeqSql = kJobWithLastRun + "j.seq = ?";
-const std::string SqliteJobStore::kJobWithLastRunByNameSql = kJobWithLastRun + "j.name = ?";
+// The filter's total is an uncorrelated subquery, computed once per statement: the page,
+// its last runs and the total come from one statement and so from one snapshot.
+const std::string& SqliteJobStore::list_page_sql(JobStatusFilter filter) {
+  auto page_sql = [](JobStatusFilter f) {
+    return kJobWithLastRunColumns + ", (SELECT count(*) FROM jobs" + filter_condition(f) + ")" +
+           kJobWithLastRunFrom + filter_condition(f) + " ORDER BY j.seq LIMIT ?1 OFFSET ?2";
+  };
+  static const std::array<std::string, 3> sql{page_sql(JobStatusFilter::any),
+                                              page_sql(JobStatusFilter::active),
+                                              page_sql(JobStatusFilter::disabled)};
+  return sql[static_cast<std::size_t>(filter)];
+}
+
+Result<Page<JobWithLastRun>> SqliteJobStore::list_jobs(JobStatusFilter filter, PageRequest page) {
+  Page<JobWithLastRun> result{{}, page.page, page.limit, 0};
+  auto ran = guarded([&] {
+    {
+      auto query = statements_->use(list_page_sql(filter));
+      query->bind(1, page.limit);
+      query->bind(2, offset_of(page));
+      result.items.reserve(static_cast<std::size_t>(page.limit));
+      while (query->executeStep()) {
+        if (result.items.empty()) {
+          result.total = query->getColumn(kPageTotalColumn).getInt64();
+        }
+        result.items.push_back(job_with_last_run_from_row(*query));
+      }
+    }
+    if (result.items.empty()) {
+      // A page past the end has no row to carry the total.
+      auto count = statements_->use(count_sql(filter));
+      count->executeStep();
+      result.total = count->getColumn(0).getInt64();
+    }
+  });
+  if (!ran) {
+    return fail(ran.error());
+  }
+  return result;
+}
 
 Result<std::optional<JobWithLastRun>> SqliteJobStore::find_job_with_last_run(
     std::string_view id_or_name) {
@@ -99,11 +166,7 @@ Result<std::optional<JobWithLastRun>> SqliteJobStore::find_job_with_last_run_whe
     auto query = statements_->use(sql);
     bind(*query);
     if (query->executeStep()) {
-      found.emplace();
-      found->job = job_from_row(*query);
-      if (!query->getColumn(kFirstRunColumn).isNull()) {
-        found->last_run = run_from_row(*query, kFirstRunColumn);
-      }
+      found = job_with_last_run_from_row(*query);
     }
   });
   if (!ran) {
@@ -207,36 +270,6 @@ Result<std::optional<Run>> SqliteJobStore::running_run(std::int64_t job_seq) {
 
 Result<std::optional<Run>> SqliteJobStore::last_run(std::int64_t job_seq) {
   return find_run_where(kLastRun, job_seq);
-}
-
-Result<std::map<std::int64_t, Run>> SqliteJobStore::last_runs(
-    std::span<const std::int64_t> job_seqs) {
-  std::map<std::int64_t, Run> latest;
-  if (job_seqs.empty()) {
-    return latest;
-  }
-  // The seqs go in as one JSON array, so the SQL is the same for any number of jobs (one
-  // cached statement) and no IN list needs a temporary table.
-  std::string seqs = "[";
-  for (std::size_t i = 0; i < job_seqs.size(); ++i) {
-    if (i > 0) {
-      seqs += ',';
-    }
-    seqs += std::to_string(job_seqs[i]);
-  }
-  seqs += ']';
-  auto ran = guarded([&] {
-    auto query = statements_->use(kLastRunsSql);
-    query->bind(1, seqs);
-    while (query->executeStep()) {
-      Run run = run_from_row(*query);
-      latest.emplace(run.job_seq, std::move(run));
-    }
-  });
-  if (!ran) {
-    return fail(ran.error());
-  }
-  return latest;
 }
 
 Result<bool> SqliteJobStore::has_run_for_slot(std::int64_t job_seq, Seconds slot) {
