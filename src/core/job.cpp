@@ -1,15 +1,30 @@
 #include "core/job.hpp"
 
 #include <charconv>
-#include <cstdio>
+#include <algorithm>
 
 namespace certcron {
 namespace {
 
-std::string format_sequence(const char* prefix, int width, std::int64_t seq) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%s-%0*lld", prefix, width, static_cast<long long>(seq));
-  return buffer;
+// "cron-001": the prefix, a dash and the sequence zero-padded to `width` digits (more when it
+// needs them; a negative sequence keeps its sign ahead of the padding, as printf's %0*lld).
+std::string format_sequence(std::string_view prefix, int width, std::int64_t seq) {
+  char digits[24];
+  char* digits_end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
+  std::string_view number(digits, static_cast<std::size_t>(digits_end - digits));
+  std::string id;
+  id.reserve(prefix.size() + 1 + std::max<std::size_t>(number.size(), static_cast<std::size_t>(width)));
+  id.append(prefix).push_back('-');
+  if (number.front() == '-') {
+    id.push_back('-');
+    number.remove_prefix(1);
+    --width;
+  }
+  if (static_cast<std::size_t>(width) > number.size()) {
+    id.append(static_cast<std::size_t>(width) - number.size(), '0');
+  }
+  id.append(number);
+  return id;
 }
 
 std::optional<std::int64_t> parse_sequence(std::string_view prefix, std::string_view id) {

@@ -29,14 +29,14 @@ Flip flip_from_row(SQLite::Statement& row) {
   flip.from = parse_monitor_state(row.getColumn(3).getString()).value_or(MonitorState::up);
   flip.to = parse_monitor_state(row.getColumn(4).getString()).value_or(MonitorState::up);
   flip.reason = row.getColumn(5).getString();
-  flip.slot = optional_seconds(row.getColumn(6));
+  flip.slot = optional_seconds(row, 6);
   if (!row.getColumn(7).isNull()) {
     flip.run_seq = row.getColumn(7).getInt64();
   }
   flip.alert = parse_alert_status(row.getColumn(8).getString()).value_or(AlertStatus::none);
   flip.attempts = row.getColumn(9).getInt();
   flip.alert_error = row.getColumn(10).getString();
-  flip.alerted_at = optional_seconds(row.getColumn(11));
+  flip.alerted_at = optional_seconds(row, 11);
   return flip;
 }
 

@@ -18,11 +18,11 @@ namespace certcron::store::rows {
 inline Seconds to_seconds(std::int64_t value) { return Seconds{std::chrono::seconds{value}}; }
 inline std::int64_t from_seconds(Seconds value) { return value.time_since_epoch().count(); }
 
-inline std::optional<Seconds> optional_seconds(const SQLite::Column& column) {
-  if (column.isNull()) {
+inline std::optional<Seconds> optional_seconds(const SQLite::Statement& row, int index) {
+  if (row.isColumnNull(index)) {
     return std::nullopt;
   }
-  return to_seconds(column.getInt64());
+  return to_seconds(row.getColumn(index).getInt64());
 }
 
 inline void bind_optional_seconds(SQLite::Statement& statement, int index,

@@ -77,18 +77,19 @@ JobWithLastRun job_with_last_run_from_row(SQLite::Statement& row) {
 namespace rows {
 
 Run run_from_row(SQLite::Statement& row, int first) {
+  // As job_from_row: each column read once, NULL asked of the statement.
   auto column = [&](int index) { return row.getColumn(first + index); };
   Run run;
   run.seq = column(0).getInt64();
   run.job_seq = column(1).getInt64();
-  run.trigger = parse_run_trigger(column(2).getString()).value_or(RunTrigger::manual);
-  run.scheduled_for = optional_seconds(column(3));
+  run.trigger = parse_run_trigger(column(2).getText()).value_or(RunTrigger::manual);
+  run.scheduled_for = optional_seconds(row, first + 3);
   run.started_at = to_seconds(column(4).getInt64());
-  run.completed_at = optional_seconds(column(5));
-  run.status = parse_run_status(column(6).getString()).value_or(RunStatus::failed);
+  run.completed_at = optional_seconds(row, first + 5);
+  run.status = parse_run_status(column(6).getText()).value_or(RunStatus::failed);
   run.dry_run = column(7).getInt() != 0;
   run.pid = column(8).getInt64();
-  if (!column(9).isNull()) {
+  if (!row.isColumnNull(first + 9)) {
     run.result = RunResult{column(9).getInt64(), column(10).getInt64(),
                            column(11).getInt64(), column(12).getInt64(), {}};
   }
