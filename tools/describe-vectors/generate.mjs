@@ -11,6 +11,8 @@
 //   wording for that rule (its logicalAndDayFields option), "only on Friday";
 // - either field suffices but cronstrue's clause has no "and on" ("between day 1 and 7 of
 //   the month, Monday through Friday" reads as both): expected puts "and on" before it.
+// And where a day-of-week range 0-7 (7 is Sunday again: the whole week) reads "Sunday through
+// Sunday", expected is the wording of 0-6.
 //
 //   cd tools/describe-vectors && npm ci && node generate.mjs
 
@@ -31,6 +33,8 @@ const BOTH_RULE = "cron requires both day fields to match when one starts with '
   '"and on" reads as either, so its logicalAndDayFields wording ("only on") is kept';
 const EITHER_RULE = "cron runs on days matching either day field when neither starts with '*'; " +
   "cronstrue's day-of-week clause without \"and on\" reads as both, so \"and on\" is added";
+const WEEK_RULE = 'cron reads 7 as Sunday too, so 0-7 is the whole week; cronstrue\'s "Sunday through ' +
+  'Sunday" reads as one day, so the wording of 0-6 is kept';
 
 // Expressions a reader is likely to meet, and each wording branch at least once.
 const CURATED = [
@@ -44,7 +48,8 @@ const CURATED = [
   '0 0 13 * fri', '0 0 1-7 * mon-wed', '0 0 */2 * 5', '0 0 * * */2', '0 9 */2 * 1',
   '0 0 13 * */2', '0 0 */3 * 1,3', '0 0 */5 * mon-fri', '0 0 1-7 * mon-fri', '0 0 13 * 1-5/2',
   '0 0 1-10/2 * *', '0 0 * 2-11/3 *', '0 0 * * 1-5/2', '0 0 * * mon-wed,fri', '*/20 * * * 1-5',
-  '15 3 * * sun', '0 12 * * 6,0', '0 0 31 * *', '0 6 1 * mon',
+  '15 3 * * sun', '0 12 * * 6,0', '0 0 31 * *', '0 6 1 * mon', '0 0 * * 0-7', '0 0 13 * 0-7',
+  '0 0 * * 0,7',
 ];
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -116,11 +121,23 @@ function makeGenerator(random) {
 
 const describe = (expression, extra = {}) => cronstrue.toString(expression, { ...OPTIONS, ...extra });
 
-// The wording right for cron where cronstrue's day clauses say otherwise, or null.
+// The wording right for cron where cronstrue's day-of-week words say otherwise, or null.
 function departure(expression, text) {
   const fields = expression.split(' ');
   if (fields.length !== 5) return null;
-  const [, , dayOfMonth, , dayOfWeek] = fields;
+  const week = fields[4].split(',').map((item) => item.replace(/^0-7(?=\/|$)/, '0-6')).join(',');
+  if (week !== fields[4]) {
+    const rewritten = [...fields.slice(0, 4), week].join(' ');
+    const wording = describe(rewritten);
+    const day = dayRuleDeparture(rewritten, wording);
+    const why = [WEEK_RULE, day?.why].filter(Boolean).join('; ');
+    return { expected: day?.expected ?? wording, why };
+  }
+  return dayRuleDeparture(expression, text);
+}
+
+function dayRuleDeparture(expression, text) {
+  const [, , dayOfMonth, , dayOfWeek] = expression.split(' ');
   if (dayOfMonth === '*' || dayOfWeek === '*') return null;
   if (dayOfMonth.startsWith('*') || dayOfWeek.startsWith('*')) {
     const both = describe(expression, { logicalAndDayFields: true });
