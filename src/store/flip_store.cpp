@@ -21,21 +21,21 @@ const std::string kRecentFlips = kSelectFlips + " WHERE job_seq = ? ORDER BY seq
 // flips_pending is a partial index on exactly these rows.
 const std::string kPendingFlips = kSelectFlips + " WHERE alert = 'pending' ORDER BY seq";
 
-Flip flip_from_row(SQLite::Statement& row) {
+Flip flip_from_row(const Row& row) {
   Flip flip;
-  flip.seq = row.getColumn(0).getInt64();
-  flip.job_seq = row.getColumn(1).getInt64();
-  flip.at = to_seconds(row.getColumn(2).getInt64());
-  flip.from = parse_monitor_state(row.getColumn(3).getString()).value_or(MonitorState::up);
-  flip.to = parse_monitor_state(row.getColumn(4).getString()).value_or(MonitorState::up);
-  flip.reason = row.getColumn(5).getString();
+  flip.seq = row.int64(0);
+  flip.job_seq = row.int64(1);
+  flip.at = to_seconds(row.int64(2));
+  flip.from = parse_monitor_state(row.text(3)).value_or(MonitorState::up);
+  flip.to = parse_monitor_state(row.text(4)).value_or(MonitorState::up);
+  flip.reason = row.text(5);
   flip.slot = optional_seconds(row, 6);
-  if (!row.getColumn(7).isNull()) {
-    flip.run_seq = row.getColumn(7).getInt64();
+  if (!row.is_null(7)) {
+    flip.run_seq = row.int64(7);
   }
-  flip.alert = parse_alert_status(row.getColumn(8).getString()).value_or(AlertStatus::none);
-  flip.attempts = row.getColumn(9).getInt();
-  flip.alert_error = row.getColumn(10).getString();
+  flip.alert = parse_alert_status(row.text(8)).value_or(AlertStatus::none);
+  flip.attempts = row.integer(9);
+  flip.alert_error = row.text(10);
   flip.alerted_at = optional_seconds(row, 11);
   return flip;
 }
@@ -48,7 +48,7 @@ Result<std::optional<Flip>> SqliteJobStore::latest_flip(std::int64_t job_seq) {
     auto query = statements_->use(kLatestFlip);
     query->bind(1, static_cast<std::int64_t>(job_seq));
     if (query->executeStep()) {
-      flip = flip_from_row(*query);
+      flip = flip_from_row(query.row());
     }
   });
   if (!ran) {
@@ -94,7 +94,7 @@ Result<std::vector<Flip>> SqliteJobStore::recent_flips(std::int64_t job_seq, int
     query->bind(1, static_cast<std::int64_t>(job_seq));
     query->bind(2, count);
     while (query->executeStep()) {
-      flips.push_back(flip_from_row(*query));
+      flips.push_back(flip_from_row(query.row()));
     }
   });
   if (!ran) {
@@ -108,7 +108,7 @@ Result<std::vector<Flip>> SqliteJobStore::pending_alerts() {
   auto ran = guarded([&] {
     auto query = statements_->use(kPendingFlips);
     while (query->executeStep()) {
-      flips.push_back(flip_from_row(*query));
+      flips.push_back(flip_from_row(query.row()));
     }
   });
   if (!ran) {

@@ -92,37 +92,33 @@ class RollbackUnlessCommitted {
 
 namespace rows {
 
-// Each column is read once and NULL is asked of the statement: every SQLite::Column made
-// copies the statement's shared_ptr, and a page reads 33 columns of up to 100 rows.
-Job job_from_row(SQLite::Statement& row, int first) {
-  auto column = [&](int index) { return row.getColumn(first + index); };
-  auto is_null = [&](int index) { return row.isColumnNull(first + index); };
+Job job_from_row(const Row& row, int first) {
+  auto at = [first](int index) { return first + index; };
   Job job;
-  job.seq = column(0).getInt64();
+  job.seq = row.int64(at(0));
   JobDefinition& def = job.definition;
-  def.name = column(1).getString();
-  def.description = column(2).getString();
-  def.type = std::string_view(column(3).getText()) == "simple" ? ScheduleType::simple
-                                                               : ScheduleType::cron;
-  def.cron_expression = column(4).getString();   // "" when NULL
-  def.frequency_in_minutes = column(5).getInt();  // 0 when NULL
-  def.grace_time_in_minutes = column(6).getInt();
-  def.server_timezone = column(7).getString();
-  def.enabled = column(8).getInt() != 0;
-  job.uuid = column(9).getString();
-  job.created_at = to_seconds(column(10).getInt64());
-  job.updated_at = to_seconds(column(11).getInt64());
-  if (!is_null(12)) {
-    job.latest_result = parse_latest_result(column(12).getText());
+  def.name = row.text(at(1));
+  def.description = row.text(at(2));
+  def.type = row.text(at(3)) == "simple" ? ScheduleType::simple : ScheduleType::cron;
+  def.cron_expression = row.text(at(4));          // "" when NULL
+  def.frequency_in_minutes = row.integer(at(5));  // 0 when NULL
+  def.grace_time_in_minutes = row.integer(at(6));
+  def.server_timezone = row.text(at(7));
+  def.enabled = row.integer(at(8)) != 0;
+  job.uuid = row.text(at(9));
+  job.created_at = to_seconds(row.int64(at(10)));
+  job.updated_at = to_seconds(row.int64(at(11)));
+  if (!row.is_null(at(12))) {
+    job.latest_result = parse_latest_result(row.text(at(12)));
   }
-  job.latest_ping_at = optional_seconds(row, first + 13);
-  if (!is_null(14)) {
-    job.snooze = Snooze{to_seconds(column(14).getInt64()), column(15).getInt()};
+  job.latest_ping_at = optional_seconds(row, at(13));
+  if (!row.is_null(at(14))) {
+    job.snooze = Snooze{to_seconds(row.int64(at(14))), row.integer(at(15))};
   }
-  if (!is_null(16)) {
-    def.max_runtime_in_minutes = column(16).getInt();
+  if (!row.is_null(at(16))) {
+    def.max_runtime_in_minutes = row.integer(at(16));
   }
-  def.catch_up = column(17).getInt() != 0;
+  def.catch_up = row.integer(at(17)) != 0;
   return job;
 }
 
@@ -281,7 +277,7 @@ Result<std::optional<Job>> SqliteJobStore::find_job_where(
     auto query = statements_->use(sql);
     bind(*query);
     if (query->executeStep()) {
-      job = job_from_row(*query);
+      job = job_from_row(query.row());
     }
   });
   if (!ran) {
@@ -317,7 +313,7 @@ Result<std::vector<Job>> SqliteJobStore::all_jobs() {
   auto ran = guarded([&] {
     auto query = statements_->use(kAllJobs);
     while (query->executeStep()) {
-      jobs.push_back(job_from_row(*query));
+      jobs.push_back(job_from_row(query.row()));
     }
   });
   if (!ran) {

@@ -4,6 +4,7 @@
 
 #include "core/job.hpp"
 #include "core/store.hpp"
+#include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Exception.h>
@@ -18,11 +19,11 @@ namespace certcron::store::rows {
 inline Seconds to_seconds(std::int64_t value) { return Seconds{std::chrono::seconds{value}}; }
 inline std::int64_t from_seconds(Seconds value) { return value.time_since_epoch().count(); }
 
-inline std::optional<Seconds> optional_seconds(const SQLite::Statement& row, int index) {
-  if (row.isColumnNull(index)) {
+inline std::optional<Seconds> optional_seconds(const Row& row, int index) {
+  if (row.is_null(index)) {
     return std::nullopt;
   }
-  return to_seconds(row.getColumn(index).getInt64());
+  return to_seconds(row.int64(index));
 }
 
 inline void bind_optional_seconds(SQLite::Statement& statement, int index,
@@ -36,8 +37,8 @@ inline void bind_optional_seconds(SQLite::Statement& statement, int index,
 
 // A job (the columns of kJobColumns) or a run (of kRunColumns) read from column `first` on,
 // so that one row can carry both. In job_store.cpp and run_store.cpp.
-Job job_from_row(SQLite::Statement& row, int first = 0);
-Run run_from_row(SQLite::Statement& row, int first = 0);
+Job job_from_row(const Row& row, int first = 0);
+Run run_from_row(const Row& row, int first = 0);
 
 inline bool is_unique_violation(const SQLite::Exception& error) {
   return error.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;

@@ -63,9 +63,9 @@ const std::string& count_sql(JobStatusFilter filter) {
 }
 
 // A job (and its newest run) read from the row of a kJobWithLastRunColumns query.
-JobWithLastRun job_with_last_run_from_row(SQLite::Statement& row) {
+JobWithLastRun job_with_last_run_from_row(const Row& row) {
   JobWithLastRun read{job_from_row(row), std::nullopt};
-  if (!row.isColumnNull(kFirstRunColumn)) {
+  if (!row.is_null(kFirstRunColumn)) {
     read.last_run = run_from_row(row, kFirstRunColumn);
   }
   return read;
@@ -76,25 +76,24 @@ JobWithLastRun job_with_last_run_from_row(SQLite::Statement& row) {
 
 namespace rows {
 
-Run run_from_row(SQLite::Statement& row, int first) {
-  // As job_from_row: each column read once, NULL asked of the statement.
-  auto column = [&](int index) { return row.getColumn(first + index); };
+Run run_from_row(const Row& row, int first) {
+  auto at = [first](int index) { return first + index; };
   Run run;
-  run.seq = column(0).getInt64();
-  run.job_seq = column(1).getInt64();
-  run.trigger = parse_run_trigger(column(2).getText()).value_or(RunTrigger::manual);
-  run.scheduled_for = optional_seconds(row, first + 3);
-  run.started_at = to_seconds(column(4).getInt64());
-  run.completed_at = optional_seconds(row, first + 5);
-  run.status = parse_run_status(column(6).getText()).value_or(RunStatus::failed);
-  run.dry_run = column(7).getInt() != 0;
-  run.pid = column(8).getInt64();
-  if (!row.isColumnNull(first + 9)) {
-    run.result = RunResult{column(9).getInt64(), column(10).getInt64(),
-                           column(11).getInt64(), column(12).getInt64(), {}};
+  run.seq = row.int64(at(0));
+  run.job_seq = row.int64(at(1));
+  run.trigger = parse_run_trigger(row.text(at(2))).value_or(RunTrigger::manual);
+  run.scheduled_for = optional_seconds(row, at(3));
+  run.started_at = to_seconds(row.int64(at(4)));
+  run.completed_at = optional_seconds(row, at(5));
+  run.status = parse_run_status(row.text(at(6))).value_or(RunStatus::failed);
+  run.dry_run = row.integer(at(7)) != 0;
+  run.pid = row.int64(at(8));
+  if (!row.is_null(at(9))) {
+    run.result = RunResult{row.int64(at(9)), row.int64(at(10)), row.int64(at(11)),
+                           row.int64(at(12)), {}};
   }
-  run.error_message = column(13).getString();
-  run.pid_start = column(14).getInt64();
+  run.error_message = row.text(at(13));
+  run.pid_start = row.int64(at(14));
   return run;
 }
 
@@ -128,9 +127,9 @@ Result<Page<JobWithLastRun>> SqliteJobStore::list_jobs(JobStatusFilter filter, P
       result.items.reserve(static_cast<std::size_t>(page.limit));
       while (query->executeStep()) {
         if (result.items.empty()) {
-          result.total = query->getColumn(kPageTotalColumn).getInt64();
+          result.total = query.row().int64(kPageTotalColumn);
         }
-        result.items.push_back(job_with_last_run_from_row(*query));
+        result.items.push_back(job_with_last_run_from_row(query.row()));
       }
     }
     if (result.items.empty()) {
@@ -167,7 +166,7 @@ Result<std::optional<JobWithLastRun>> SqliteJobStore::find_job_with_last_run_whe
     auto query = statements_->use(sql);
     bind(*query);
     if (query->executeStep()) {
-      found = job_with_last_run_from_row(*query);
+      found = job_with_last_run_from_row(query.row());
     }
   });
   if (!ran) {
@@ -252,7 +251,7 @@ Result<std::optional<Run>> SqliteJobStore::find_run_where(const std::string& sql
     auto query = statements_->use(sql);
     query->bind(1, static_cast<std::int64_t>(value));
     if (query->executeStep()) {
-      run = run_from_row(*query);
+      run = run_from_row(query.row());
     }
   });
   if (!ran) {
@@ -310,7 +309,7 @@ Result<Page<Run>> SqliteJobStore::list_runs(std::int64_t job_seq, std::optional<
       query->bind(4, to_string(*status));
     }
     while (query->executeStep()) {
-      result.items.push_back(run_from_row(*query));
+      result.items.push_back(run_from_row(query.row()));
     }
   });
   if (!ran) {

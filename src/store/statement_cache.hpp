@@ -8,8 +8,10 @@
 // connection and stores, per I/O thread, and a background run gets a connection of its own).
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,6 +23,29 @@ class Database;
 }
 
 namespace certcron::store {
+
+// The current row of a statement, read through the C API. SQLite::Column copies the
+// statement's shared_ptr for every value read; a page of jobs reads thousands. Valid while
+// the statement stays on this row.
+class Row {
+ public:
+  explicit Row(sqlite3_stmt* statement) : statement_(statement) {}
+
+  bool is_null(int index) const { return sqlite3_column_type(statement_, index) == SQLITE_NULL; }
+  std::int64_t int64(int index) const { return sqlite3_column_int64(statement_, index); }
+  int integer(int index) const { return sqlite3_column_int(statement_, index); }
+  // The text ("" for NULL), valid until the row changes.
+  std::string_view text(int index) const {
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(statement_, index));
+    if (data == nullptr) {
+      return {};
+    }
+    return {data, static_cast<std::size_t>(sqlite3_column_bytes(statement_, index))};
+  }
+
+ private:
+  sqlite3_stmt* statement_;
+};
 
 class StatementCache {
  public:
@@ -40,12 +65,16 @@ class StatementCache {
     Use& operator=(const Use&) = delete;
     SQLite::Statement& operator*() const { return *statement_; }
     SQLite::Statement* operator->() const { return statement_; }
+    // The row the last executeStep() stepped to.
+    Row row() const { return Row(handle_); }
 
    private:
     friend class StatementCache;
-    Use(SQLite::Statement* statement, bool* in_use, std::unique_ptr<SQLite::Statement> own);
+    Use(SQLite::Statement* statement, sqlite3_stmt* handle, bool* in_use,
+        std::unique_ptr<SQLite::Statement> own);
 
     SQLite::Statement* statement_;
+    sqlite3_stmt* handle_;
     bool* in_use_;  // the cached entry's flag; null for a statement of its own
     std::unique_ptr<SQLite::Statement> own_;
   };
@@ -59,10 +88,15 @@ class StatementCache {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  struct Entry {
+  struct Prepared {
     std::unique_ptr<SQLite::Statement> statement;
+    sqlite3_stmt* handle = nullptr;  // the statement's own, for Row
+  };
+  struct Entry {
+    Prepared prepared;
     bool in_use = false;
   };
+  Prepared prepare(std::string_view sql);
   // Transparent, so a lookup by string_view builds no std::string.
   struct Hash {
     using is_transparent = void;

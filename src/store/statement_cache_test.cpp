@@ -106,6 +106,34 @@ TEST_SUITE("store.statement_cache") {
     CHECK(cache.size() == 1);
   }
 
+  TEST_CASE("a use's row reads its own statement, also beside a second statement of the same SQL") {
+    Numbers numbers;
+    numbers.fx.db->exec("CREATE TABLE words (w TEXT, n INTEGER); "
+                        "INSERT INTO words VALUES ('one', 1), (NULL, NULL)");
+    StatementCache cache(*numbers.fx.db);
+    // Other statements prepared first, so the one read is not simply the newest.
+    auto words = cache.use("SELECT w, n FROM words ORDER BY rowid");
+    auto outer = cache.use(kNumbers);
+    REQUIRE(outer->executeStep());
+    CHECK(outer.row().int64(0) == 1);
+    {
+      auto inner = cache.use(kNumbers);
+      REQUIRE(inner->executeStep());
+      REQUIRE(inner->executeStep());
+      CHECK(inner.row().int64(0) == 2);
+      CHECK(outer.row().int64(0) == 1);  // the cached statement, still on its first row
+    }
+    REQUIRE(outer->executeStep());
+    CHECK(outer.row().integer(0) == 2);
+    REQUIRE(words->executeStep());
+    CHECK(words.row().text(0) == "one");
+    CHECK_FALSE(words.row().is_null(0));
+    REQUIRE(words->executeStep());
+    CHECK(words.row().is_null(0));
+    CHECK(words.row().text(0).empty());
+    CHECK(words.row().int64(1) == 0);
+  }
+
   TEST_CASE("a use's bindings do not leak into the next use") {
     Numbers numbers;
     StatementCache cache(*numbers.fx.db);
