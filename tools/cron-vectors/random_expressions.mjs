@@ -17,7 +17,9 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
-export function makeGenerator(random) {
+// Random choices drawn from `random` (a prng below): an integer in [min, max], one of a
+// list, one of weighted makers, `count` distinct values, and a range "a-b" of field values.
+export function randomTools(random) {
   const int = (min, max) => min + Math.floor(random() * (max - min + 1));
   const pick = (list) => list[int(0, list.length - 1)];
   const weighted = (choices) => {
@@ -38,6 +40,11 @@ export function makeGenerator(random) {
     const a = int(min, max - 1);
     return `${name(a)}-${name(int(a + 1, max))}`;
   };
+  return { int, pick, weighted, distinct, range };
+}
+
+export function makeGenerator(random) {
+  const { int, pick, weighted, distinct, range } = randomTools(random);
 
   const minute = () => weighted([
     [3, () => '*'], [4, () => `*/${pick([2, 5, 7, 10, 15, 20, 30])}`], [5, () => String(int(0, 59))],

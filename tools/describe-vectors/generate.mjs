@@ -20,7 +20,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cronstrue from 'cronstrue';
-import { prng } from '../cron-vectors/random_expressions.mjs';
+import { prng, randomTools } from '../cron-vectors/random_expressions.mjs';
 
 const SEED = 20260412;
 const RANDOM_COUNT = 400;
@@ -56,26 +56,7 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 function makeGenerator(random) {
-  const int = (min, max) => min + Math.floor(random() * (max - min + 1));
-  const pick = (list) => list[int(0, list.length - 1)];
-  const weighted = (choices) => {
-    const total = choices.reduce((sum, [weight]) => sum + weight, 0);
-    let roll = random() * total;
-    for (const [weight, make] of choices) {
-      roll -= weight;
-      if (roll < 0) return make();
-    }
-    return choices[choices.length - 1][1]();
-  };
-  const distinct = (count, make) => {
-    const values = new Set();
-    while (values.size < count) values.add(make());
-    return [...values];
-  };
-  const range = (min, max, name = String) => {
-    const a = int(min, max - 1);
-    return `${name(a)}-${name(int(a + 1, max))}`;
-  };
+  const { int, pick, weighted, distinct, range } = randomTools(random);
   const cased = (name) => (random() < 0.3 ? name.toUpperCase() : name);
   const monthName = (m) => cased(MONTHS[m - 1]);
   const dayName = (d) => cased(DAYS[d % 7]);
