@@ -148,6 +148,27 @@ TEST_CASE("http.api: execute answers 202 at once, the run finishes in the backgr
   CHECK(api.call("POST", std::string(kJobs) + "/cron-001/execute", R"({"dry_run":"no"})").status == 400);
 }
 
+TEST_CASE("http.api: a text value that is not text is a 422 naming the field; nothing is stored") {
+  ApiFixture api;
+  Response raw = api.call("POST", kJobs, "{\"name\":\"abc\x80" "def\",\"cron_expression\":\"0 2 * * *\"}");
+  CHECK(raw.status == 422);
+  CHECK(body_of(raw) == json{{"message", "The given data was invalid."},
+                             {"errors", {{"name", {"The name is not valid UTF-8 (byte 4)."}}}}});
+  Response escaped = api.call("POST", kJobs, R"({"name":" \u0007","cron_expression":"0 2 * * *"})");
+  CHECK(escaped.status == 422);
+  CHECK(body_of(escaped)["errors"] ==
+        json{{"name", {"The name may not contain control characters (U+0007 at byte 2)."}}});
+  CHECK(api.call("POST", kJobs, R"({"name":"  ","cron_expression":"0 2 * * *"})").status == 422);
+  CHECK(body_of(api.call("GET", kJobs))["pagination"]["total"] == 0);
+  CHECK(api.call("POST", kJobs, "{\"name\":").status == 400);
+
+  // An id that is not UTF-8 is not found, and the answer quoting it is still JSON.
+  Response unknown = api.call("GET", std::string(kJobs) + "/abc%80def");
+  CHECK(unknown.status == 404);
+  CHECK(body_of(unknown)["message"].get<std::string>().find("abc\xEF\xBF\xBD" "def") !=
+        std::string::npos);
+}
+
 TEST_CASE("http.api: the monitoring seed's own routes, in its shapes, on the same services") {
   ApiFixture api;
   constexpr const char* kChecks = "/api/monitors/1/cron-checks";
