@@ -2,7 +2,7 @@
 
 namespace certcron::cli {
 
-Context::Context() : clock_(std::make_unique<SystemClock>()) {}
+Context::Context() = default;
 Context::~Context() = default;
 
 const Settings& Context::settings() {
@@ -14,9 +14,16 @@ const Settings& Context::settings() {
 
 app::App& Context::app() {
   if (!app_) {
-    app_ = check(app::App::open(settings(), *clock_));
+    app_ = check(app::App::open(settings(), clock()));
   }
   return *app_;
+}
+
+const Clock& Context::clock() {
+  if (!clock_) {
+    clock_ = check(SystemClock::from_environment());
+  }
+  return *clock_;
 }
 
 // Without opening the database: `due` may need only the zone.

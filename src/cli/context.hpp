@@ -68,7 +68,8 @@ class Context {
   JobService& jobs() { return app().jobs(); }
   reminders::ReminderStore& reminder_store() { return app().reminder_store(); }
   RunService& runs() { return app().runs(); }
-  const Clock& clock() const { return *clock_; }
+  // The system clock, or CERTCRON_NOW's instant (a malformed value ends the command).
+  const Clock& clock();
   const Output& out() const { return output_; }
   std::string ping_base_url() { return app().ping_base_url(); }
   std::string default_timezone();
@@ -86,7 +87,7 @@ class Context {
 
  private:
   Output output_;
-  std::unique_ptr<Clock> clock_;
+  std::optional<SystemClock> clock_;
   std::optional<Settings> settings_;
   std::unique_ptr<app::App> app_;
 };
