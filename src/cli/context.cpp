@@ -1,5 +1,9 @@
 #include "cli/context.hpp"
 
+#include "util/file.hpp"
+
+#include <unistd.h>
+
 namespace certcron::cli {
 
 Context::Context() = default;
@@ -7,7 +11,7 @@ Context::~Context() = default;
 
 const Settings& Context::settings() {
   if (!settings_) {
-    settings_ = check(app::load_settings({options.db, options.config}));
+    settings_ = check(app::load_settings({options.db, options.config, options.verbose}));
   }
   return *settings_;
 }
@@ -24,6 +28,10 @@ const Clock& Context::clock() {
     clock_ = check(SystemClock::from_environment());
   }
   return *clock_;
+}
+
+bool Context::stdout_is_run_log() {
+  return util::same_file(STDOUT_FILENO, run_log_path(settings()));
 }
 
 // Without opening the database: `due` may need only the zone.

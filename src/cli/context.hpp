@@ -73,6 +73,9 @@ class Context {
   const Output& out() const { return output_; }
   std::string ping_base_url() { return app().ping_base_url(); }
   std::string default_timezone();
+  // Whether standard output is the run log, as in the crontab lines (which append the output
+  // of their commands to it): a run's line is there already, so it is not printed again.
+  bool stdout_is_run_log();
 
   // Ends the command with `error` unless `result` holds a value.
   template <class T>

@@ -2,10 +2,13 @@
 
 #include "app/app.hpp"
 #include "http/api_test_support.hpp"
+#include "util/file.hpp"
 #include "util/time.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace certcron::http {
 namespace {
@@ -146,6 +149,15 @@ TEST_CASE("http.api: execute answers 202 at once, the run finishes in the backgr
   CHECK(page["data"][0]["trigger"] == "api");
   CHECK(page["data"][0]["dry_run"] == true);
   CHECK(api.call("POST", std::string(kJobs) + "/cron-001/execute", R"({"dry_run":"no"})").status == 400);
+
+  // The background run wrote its line to the run log (the run aborted above by another
+  // process's RunService directly did not).
+  auto log = util::read_file(api.folder + "/state/cron.log");
+  REQUIRE(log);
+  CHECK(log->starts_with("2026-03-26T10:00:00Z job=cron-001 name=nightly_expiry_check run=run-0002 "
+                         "trigger=api slot=- status=success dry_run=true mentors_checked=0 "
+                         "reminders_sent=0 errors=0 duration_ms="));
+  CHECK(std::count(log->begin(), log->end(), '\n') == 1);
 }
 
 TEST_CASE("http.api: a text value that is not text is a 422 naming the field; nothing is stored") {
