@@ -10,6 +10,7 @@
 #include "store/job_store.hpp"
 #include "store/ping_store.hpp"
 #include "store/reminder_store.hpp"
+#include "util/file.hpp"
 #include "util/process_alive.hpp"
 
 #include <unistd.h>
@@ -56,7 +57,11 @@ Result<Settings> load_settings(const SettingsFlags& flags) {
   if (!flags.config.empty()) {
     overrides.config_flag = flags.config;
   }
-  return config::load_settings(overrides, config::process_environment());
+  auto settings = config::load_settings(overrides, config::process_environment());
+  if (settings) {
+    settings->run_log_detail = flags.verbose;
+  }
+  return settings;
 }
 
 RunLiveness process_liveness() {
@@ -121,13 +126,78 @@ Result<std::unique_ptr<reminders::Delivery>> App::reminder_delivery() const {
   return delivery::make_delivery(settings_.reminders.delivery, settings_.state_dir, "reminders");
 }
 
+namespace {
+
+std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
+
+}  // namespace
+
+reminders::CheckOptions App::collecting(const reminders::CheckOptions& hooks,
+                                        RunLogDetail& detail) const {
+  reminders::CheckOptions options = hooks;
+  if (settings_.run_log_detail) {
+    options.on_event = [&detail, on_event = hooks.on_event](const reminders::CheckEvent& event) {
+      detail.record(event);
+      if (on_event) {
+        on_event(event);
+      }
+    };
+  }
+  return options;
+}
+
 Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
                                     const reminders::CheckOptions& hooks) {
   auto delivery = reminder_delivery();
   if (!delivery) {
     return fail(delivery.error());
   }
-  return runs_->execute(request, **delivery, settings_.reminders, hooks);
+  const auto start = std::chrono::steady_clock::now();
+  RunLogDetail detail;
+  auto outcome =
+      runs_->execute(request, **delivery, settings_.reminders, collecting(hooks, detail));
+  if (outcome && outcome->run) {
+    if (auto logged = log_run(*outcome->run, since(start), &detail); !logged) {
+      outcome->warnings.push_back("the run's line was not added to the run log: " +
+                                  describe(logged.error()));
+    }
+  }
+  return outcome;
+}
+
+// The API has no one to tell when the line cannot be written; the run is in the database.
+Result<Run> App::complete(const Run& started, reminders::Delivery& delivery) {
+  const auto start = std::chrono::steady_clock::now();
+  RunLogDetail detail;
+  auto finished = runs_->complete(started, delivery, settings_.reminders, collecting({}, detail));
+  if (finished) {
+    (void)log_run(*finished, since(start), &detail);
+  }
+  return finished;
+}
+
+Result<Run> App::abort(const Run& started, const std::string& why) {
+  auto finished = runs_->abort(started, why);
+  if (finished) {
+    (void)log_run(*finished, std::chrono::milliseconds{0}, nullptr);
+  }
+  return finished;
+}
+
+Result<void> App::log_run(const Run& run, std::chrono::milliseconds duration,
+                          const RunLogDetail* detail) {
+  std::string name;
+  if (auto job = store_->find_job_by_seq(run.job_seq); job && *job) {
+    name = (*job)->definition.name;
+  }
+  if (auto made = util::ensure_directory(settings_.state_dir); !made) {
+    return made;
+  }
+  const RunLogEntry entry{run, name, duration, settings_.run_log_detail ? detail : nullptr};
+  return util::append_to_file(run_log_path(settings_), format_run_log_line(entry));
 }
 
 Result<std::unique_ptr<reminders::Delivery>> App::alert_delivery() const {
@@ -167,6 +237,7 @@ Result<CheckOutcome> App::check(const reminders::CheckOptions& hooks) {
                                  describe(ran.error()));
     } else if (ran->run) {
       outcome.caught_up.push_back(*ran->run);
+      outcome.warnings.insert(outcome.warnings.end(), ran->warnings.begin(), ran->warnings.end());
     } else {
       outcome.warnings.push_back("catch-up of " + late.job.id() + " not run: " + ran->skipped);
     }

@@ -16,11 +16,13 @@
 #include "core/reminders/reminder_store.hpp"
 #include "core/requests.hpp"
 #include "core/run_liveness.hpp"
+#include "core/run_log.hpp"
 #include "core/run_service.hpp"
 #include "core/settings.hpp"
 #include "core/store.hpp"
 #include "core/sync.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +40,7 @@ namespace certcron::app {
 struct SettingsFlags {
   std::string db;
   std::string config;
+  bool verbose = false;  // -v: detail in the run log's lines
 };
 
 // Settings from the flags, the process environment and config.toml (flag > env > file >
@@ -89,9 +92,16 @@ class App {
   AlertSettings alert_settings() const;
   // The configured reminder delivery ([reminders.delivery]).
   Result<std::unique_ptr<reminders::Delivery>> reminder_delivery() const;
-  // Run the check now with the configured delivery (claim, check, finish).
+  // Run the check now with the configured delivery (claim, check, finish), then append the
+  // run's line to the run log (run_log_path; core/run_log.hpp). A line that cannot be written
+  // is one of the outcome's warnings: the run itself is recorded in the database.
   Result<ExecuteOutcome> execute(const ExecuteRequest& request,
                                  const reminders::CheckOptions& hooks = {});
+  // The second half of execute for a run runs().claim() started (the API answers before the
+  // run ends): the check with `delivery`, the run's end, its line in the run log.
+  Result<Run> complete(const Run& started, reminders::Delivery& delivery);
+  // Ends a claimed run as failed with `why`, without running the check, and logs its line.
+  Result<Run> abort(const Run& started, const std::string& why);
   // The crontab installer of this database, built on first use (reads [crontab] and the
   // host's zone, so only commands that touch the crontab pay for it).
   Result<crontab::CrontabInstaller*> crontab();
@@ -105,6 +115,12 @@ class App {
     std::vector<Job> jobs;
   };
   Result<CrontabAndJobs> crontab_and_jobs();
+  // Appends the finished run's line to the run log; `detail` with -v.
+  Result<void> log_run(const Run& run, std::chrono::milliseconds duration,
+                       const RunLogDetail* detail);
+  // `hooks` that also collect `detail` when the run log carries it.
+  reminders::CheckOptions collecting(const reminders::CheckOptions& hooks,
+                                     RunLogDetail& detail) const;
 
   struct Parts;
   Settings settings_;

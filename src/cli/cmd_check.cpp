@@ -55,10 +55,13 @@ void run_check(Context& context) {
                          std::to_string(item.job.definition.max_runtime_in_minutes.value_or(0)) +
                          " min");
     }
-    for (const Run& run : outcome.caught_up) {
-      context.out().line(run.job_id() + ": caught up the missed slot " +
-                         (run.scheduled_for ? util::format_rfc3339(*run.scheduled_for) : "") +
-                         " with " + run.id() + ": " + to_string(run.status));
+    // Each catch-up run has its line in the run log already; from cron, that is stdout.
+    if (!outcome.caught_up.empty() && !context.stdout_is_run_log()) {
+      for (const Run& run : outcome.caught_up) {
+        context.out().line(run.job_id() + ": caught up the missed slot " +
+                           (run.scheduled_for ? util::format_rfc3339(*run.scheduled_for) : "") +
+                           " with " + run.id() + ": " + to_string(run.status));
+      }
     }
     if (!context.options.quiet) {
       print_alerts(context, outcome.alerts);  // cron's log has the late and failed lines

@@ -57,10 +57,14 @@ void execute_job(Context& context, const ExecuteOptions& options) {
     }
     return;
   }
+  for (const std::string& warning : outcome.warnings) {
+    std::fprintf(stderr, "certcron: warning: %s\n", warning.c_str());
+  }
   const Run& run = *outcome.run;
   if (context.options.json) {
     context.out().print_json(json::run_to_json(run));
-  } else if (!context.options.quiet || run.status != RunStatus::success) {
+  } else if ((!context.options.quiet || run.status != RunStatus::success) &&
+             !context.stdout_is_run_log()) {
     context.out().line(summary_line(run));
   }
   if (run.status != RunStatus::success) {
@@ -79,7 +83,9 @@ void set_execute_command(CLI::App& command, Context& context) {
                    "Run only if a slot of the job's schedule is due now and has no run yet "
                    "(what the crontab lines use); otherwise exit 0 quietly");
   command.footer(
-      "Runs the certification expiry check now, records the run and prints it.\n"
+      "Runs the certification expiry check now, records the run and prints it, and appends\n"
+      "one line for it to the run log, cron.log in the state folder (with -v, the counts per\n"
+      "threshold and the failed deliveries too).\n"
       "Exit 1 when the run failed (e.g. a reminder could not be delivered; the next run\n"
       "retries it), 4 when the job is already running.\n"
       "Examples:\n"

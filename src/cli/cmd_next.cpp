@@ -70,7 +70,7 @@ void show_next(Context& context, const NextOptions& options) {
     throw CommandFailure(Error::invalid("count", "The count must be between 1 and 1000."));
   }
   std::string zone_name = options.timezone.value_or(context.default_timezone());
-  Seconds from = context.clock().now();
+  Seconds from{};
   if (options.from) {
     auto parsed = util::parse_rfc3339(*options.from);
     if (!parsed) {
@@ -78,6 +78,8 @@ void show_next(Context& context, const NextOptions& options) {
           "from", "'" + *options.from + "' is not an RFC 3339 instant such as 2026-03-29T01:00:00Z"));
     }
     from = *parsed;
+  } else {
+    from = context.clock().now();
   }
   auto schedule = context.check(schedule::Schedule::cron(options.expression, zone_name));
   auto fires = schedule.next_fires_after(from, options.count);

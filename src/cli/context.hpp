@@ -68,10 +68,14 @@ class Context {
   JobService& jobs() { return app().jobs(); }
   reminders::ReminderStore& reminder_store() { return app().reminder_store(); }
   RunService& runs() { return app().runs(); }
-  const Clock& clock() const { return *clock_; }
+  // The system clock, or CERTCRON_NOW's instant (a malformed value ends the command).
+  const Clock& clock();
   const Output& out() const { return output_; }
   std::string ping_base_url() { return app().ping_base_url(); }
   std::string default_timezone();
+  // Whether standard output is the run log, as in the crontab lines (which append the output
+  // of their commands to it): a run's line is there already, so it is not printed again.
+  bool stdout_is_run_log();
 
   // Ends the command with `error` unless `result` holds a value.
   template <class T>
@@ -86,7 +90,7 @@ class Context {
 
  private:
   Output output_;
-  std::unique_ptr<Clock> clock_;
+  std::optional<SystemClock> clock_;
   std::optional<Settings> settings_;
   std::unique_ptr<app::App> app_;
 };

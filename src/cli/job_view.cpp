@@ -29,7 +29,7 @@ std::string run_status_cell(const Context& context, RunStatus status) {
   return context.out().paint(to_string(status), color);
 }
 
-std::string monitoring_cell(const Context& context, const Job& job) {
+std::string monitoring_cell(Context& context, const Job& job) {
   const auto label = label_for(job.latest_result);
   std::string cell = context.out().paint(label.label, context.out().color_named(label.color));
   if (job.snoozed_at(context.clock().now())) {

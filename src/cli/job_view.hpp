@@ -14,7 +14,7 @@ std::string status_cell(const Context& context, const Job& job);
 std::string run_status_cell(const Context& context, RunStatus status);
 // The monitoring label ("ok", "late", "failed", ...), coloured on a terminal, and whether
 // the job is snoozed.
-std::string monitoring_cell(const Context& context, const Job& job);
+std::string monitoring_cell(Context& context, const Job& job);
 std::string instant_text(std::optional<Seconds> instant);
 
 // show, create, update, snooze: the JSON object with --json, a key/value block otherwise.

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "core/error.hpp"
+
 #include <chrono>
+#include <optional>
 
 namespace certcron {
 
@@ -16,8 +19,22 @@ class Clock {
 
 class SystemClock final : public Clock {
  public:
+  // The system clock, or `pinned` for as long as this clock lives.
+  explicit SystemClock(std::optional<Seconds> pinned = std::nullopt) : pinned_(pinned) {}
+
+  // The clock of a process: CERTCRON_NOW's instant when the variable is set and not empty,
+  // else the system clock. Any other value is a usage error naming the variable, since a
+  // rehearsal run on the wall clock by mistake would send real reminders.
+  static Result<SystemClock> from_environment();
+
   Seconds now() const override;
+
+ private:
+  std::optional<Seconds> pinned_;
 };
+
+// CERTCRON_NOW's value read as from_environment reads it: none when unset (nullptr) or empty.
+Result<std::optional<Seconds>> read_pinned_now(const char* value);
 
 class FixedClock final : public Clock {
  public:

@@ -1,33 +1,47 @@
 #include "core/job_service.hpp"
 
 #include "core/job_schedule.hpp"
+#include "core/requests.hpp"
+#include "util/utf8.hpp"
 
 #include <vector>
 
 namespace certcron {
 namespace {
 
-constexpr std::size_t kMaxNameLength = 200;
-constexpr std::size_t kMaxDescriptionLength = 2000;
+constexpr std::size_t kMaxNameLength = 255;          // characters (code points)
+constexpr std::size_t kMaxDescriptionLength = 2000;  // characters (code points)
 
-bool has_control_characters(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) {
-      return true;
-    }
+// Whether `text` is valid text for `field`; if not, its error is added. Checked before the
+// field's other rules, whose messages may quote the value.
+bool check_text(const std::string& field, std::string_view text, FieldErrors& errors,
+                util::AllowedControls allowed = util::kNoControls) {
+  if (auto problem = util::find_text_problem(text, allowed)) {
+    errors[field].push_back(invalid_text_message(field, *problem));
+    return false;
   }
-  return false;
+  return true;
 }
 
 void check_name(const std::string& name, FieldErrors& errors) {
   if (name.empty()) {
     errors["name"].push_back("The name field is required.");
-  } else if (name.size() > kMaxNameLength) {
-    errors["name"].push_back("The name may not be longer than 200 characters.");
-  } else if (has_control_characters(name)) {
-    errors["name"].push_back("The name may not contain control characters.");
+  } else if (!check_text("name", name, errors)) {
+    return;
+  } else if (util::is_blank(name)) {
+    errors["name"].push_back("The name may not be blank.");
+  } else if (util::count_code_points(name) > kMaxNameLength) {
+    errors["name"].push_back("The name may not be longer than 255 characters.");
   } else if (parse_job_id(name)) {
     errors["name"].push_back("The name may not look like a job id (cron-NNN).");
+  }
+}
+
+void check_description(const std::string& description, FieldErrors& errors) {
+  // Free text: it may run over several lines and hold tabs, but no other control character.
+  if (check_text("description", description, errors, util::kTabAndLineFeed) &&
+      util::count_code_points(description) > kMaxDescriptionLength) {
+    errors["description"].push_back("The description may not be longer than 2000 characters.");
   }
 }
 
@@ -67,9 +81,7 @@ Result<schedule::Schedule> schedule_for(const JobDefinition& definition) {
 Result<void> validate_definition(const JobDefinition& definition) {
   FieldErrors errors;
   check_name(definition.name, errors);
-  if (definition.description.size() > kMaxDescriptionLength) {
-    errors["description"].push_back("The description may not be longer than 2000 characters.");
-  }
+  check_description(definition.description, errors);
   if (definition.grace_time_in_minutes < kMinGraceMinutes ||
       definition.grace_time_in_minutes > kMaxGraceMinutes) {
     errors["grace_time_in_minutes"].push_back(
@@ -81,19 +93,25 @@ Result<void> validate_definition(const JobDefinition& definition) {
     errors["max_runtime_in_minutes"].push_back(
         "The maximum runtime must be between 1 and 10080 minutes, or null for none.");
   }
-  auto zone = schedule::TimeZone::locate(definition.server_timezone);
-  if (!zone) {
-    for (auto& [field, messages] : zone.error().fields) {
-      errors[field].insert(errors[field].end(), messages.begin(), messages.end());
+  bool zone_found = false;
+  if (check_text("server_timezone", definition.server_timezone, errors)) {
+    auto zone = schedule::TimeZone::locate(definition.server_timezone);
+    if (zone) {
+      zone_found = true;
+    } else {
+      for (auto& [field, messages] : zone.error().fields) {
+        errors[field].insert(errors[field].end(), messages.begin(), messages.end());
+      }
     }
   }
   if (definition.type == ScheduleType::cron && definition.cron_expression.empty()) {
     errors["cron_expression"].push_back("The cron expression is required for a cron job.");
-  } else {
-    // The schedule's own fields, read in UTC when the zone itself is wrong, so that every
-    // problem is reported at once.
+  } else if (definition.type == ScheduleType::simple ||
+             check_text("cron_expression", definition.cron_expression, errors)) {
+    // The schedule's own fields (only once they are text: the parser's messages quote them),
+    // read in UTC when the zone itself is wrong, so that every problem is reported at once.
     JobDefinition in_valid_zone = definition;
-    if (!zone) {
+    if (!zone_found) {
       in_valid_zone.server_timezone = "UTC";
     }
     if (auto built = schedule_for(in_valid_zone); !built) {

@@ -1,5 +1,8 @@
 #include "core/requests.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace certcron {
 
 Result<JobDefinition> definition_from(const CreateJobRequest& request,
@@ -84,6 +87,18 @@ Result<void> check_required_fields(const CreateJobRequest& request,
     return fail(Error::invalid(std::move(errors)));
   }
   return {};
+}
+
+std::string invalid_text_message(std::string_view field, const util::TextProblem& problem) {
+  std::string label(field);
+  std::ranges::replace(label, '_', ' ');
+  const std::string byte = "byte " + std::to_string(problem.offset + 1);
+  if (problem.kind == util::TextProblem::Kind::invalid_utf8) {
+    return "The " + label + " is not valid UTF-8 (" + byte + ").";
+  }
+  char code[16];
+  std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(problem.code_point));
+  return "The " + label + " may not contain control characters (" + code + " at " + byte + ").";
 }
 
 Result<JobStatusFilter> parse_status_filter(std::string_view text) {

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/job.hpp"
 #include "core/store.hpp"
+#include "util/utf8.hpp"
 
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ inline constexpr RequiredFields kSeedRequiredFields{true, true, true, true};
 // Every field `required` names that `request` lacks, as validation errors keyed by field.
 Result<void> check_required_fields(const CreateJobRequest& request,
                                    const RequiredFields& required);
+
+// The seed's sentence for a text field whose value is not valid text, after the field's name
+// ("server_timezone": "The server timezone is not valid UTF-8 (byte 4).", "The description may
+// not contain control characters (U+0007 at byte 3)."). Bytes are counted from 1.
+std::string invalid_text_message(std::string_view field, const util::TextProblem& problem);
 
 // "" (any), "active" or "disabled".
 Result<JobStatusFilter> parse_status_filter(std::string_view text);

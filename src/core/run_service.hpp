@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace certcron {
 
@@ -36,6 +37,8 @@ struct ExecuteRequest {
 struct ExecuteOutcome {
   std::optional<Run> run;  // the finished run; none when a scheduled execute had nothing due
   std::string skipped;     // why nothing ran (scheduled only)
+  // What went wrong beside the run, which is recorded all the same (its line in the run log).
+  std::vector<std::string> warnings{};
 };
 
 struct ClaimOutcome {

@@ -6,6 +6,7 @@
 
 #include "core/reminders/config.hpp"
 
+#include <filesystem>
 #include <string>
 
 namespace certcron {
@@ -38,7 +39,8 @@ struct Settings {
   std::string config_path;              // the file that was (or would have been) read
   bool config_named = false;            // config_path came from --config or CERTCRON_CONFIG
   bool config_file_found = false;       // false only when the default path does not exist
-  std::string state_dir;                // logs and the default outbox live here
+  std::string state_dir;                // the run log and the default outbox live here
+  bool run_log_detail = false;          // -v: the run log's lines carry detail (core/run_log)
   std::string default_timezone;         // empty = the host's zone
   reminders::ReminderConfig reminders;  // thresholds_days sorted most distant first
   reminders::AlertConfig alerts;
@@ -46,5 +48,11 @@ struct Settings {
   CrontabConfig crontab;
   ServerConfig server;
 };
+
+// The one log in the state folder: every run's line (core/run_log), and what the crontab
+// lines' commands print (they append their output to it).
+inline std::string run_log_path(const Settings& settings) {
+  return (std::filesystem::path(settings.state_dir) / "cron.log").string();
+}
 
 }  // namespace certcron

@@ -3,7 +3,6 @@
 #include "core/schedule/host_zone.hpp"
 #include "util/process.hpp"
 
-#include <filesystem>
 #include <utility>
 
 namespace certcron::crontab {
@@ -16,7 +15,7 @@ Result<InstallerOptions> installer_options(const Settings& settings) {
   InstallerOptions options;
   options.settings = crontab_settings(settings.crontab, settings.state_dir);
   options.paths.database = settings.db_path;
-  options.paths.log = (std::filesystem::path(settings.state_dir) / "cron.log").string();
+  options.paths.log = run_log_path(settings);
   if (settings.config_named) {
     options.paths.config = settings.config_path;
   }

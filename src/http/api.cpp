@@ -7,8 +7,10 @@
 
 namespace certcron::http {
 
+// A message may quote what the client sent ("no job 'abc\x80'"): bytes that are not UTF-8
+// become U+FFFD rather than a failed answer.
 Response json_response(int status, const json::Json& body) {
-  return Response::json(status, body.dump());
+  return Response::json(status, body.dump(-1, ' ', false, json::Json::error_handler_t::replace));
 }
 
 Response error_response(const Error& error) {

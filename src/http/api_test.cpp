@@ -2,10 +2,13 @@
 
 #include "app/app.hpp"
 #include "http/api_test_support.hpp"
+#include "util/file.hpp"
 #include "util/time.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace certcron::http {
 namespace {
@@ -146,6 +149,36 @@ TEST_CASE("http.api: execute answers 202 at once, the run finishes in the backgr
   CHECK(page["data"][0]["trigger"] == "api");
   CHECK(page["data"][0]["dry_run"] == true);
   CHECK(api.call("POST", std::string(kJobs) + "/cron-001/execute", R"({"dry_run":"no"})").status == 400);
+
+  // The background run wrote its line to the run log (the run aborted above by another
+  // process's RunService directly did not).
+  auto log = util::read_file(api.folder + "/state/cron.log");
+  REQUIRE(log);
+  CHECK(log->starts_with("2026-03-26T10:00:00Z job=cron-001 name=nightly_expiry_check run=run-0002 "
+                         "trigger=api slot=- status=success dry_run=true mentors_checked=0 "
+                         "reminders_sent=0 errors=0 duration_ms="));
+  CHECK(std::count(log->begin(), log->end(), '\n') == 1);
+}
+
+TEST_CASE("http.api: a text value that is not text is a 422 naming the field; nothing is stored") {
+  ApiFixture api;
+  Response raw = api.call("POST", kJobs, "{\"name\":\"abc\x80" "def\",\"cron_expression\":\"0 2 * * *\"}");
+  CHECK(raw.status == 422);
+  CHECK(body_of(raw) == json{{"message", "The given data was invalid."},
+                             {"errors", {{"name", {"The name is not valid UTF-8 (byte 4)."}}}}});
+  Response escaped = api.call("POST", kJobs, R"({"name":" \u0007","cron_expression":"0 2 * * *"})");
+  CHECK(escaped.status == 422);
+  CHECK(body_of(escaped)["errors"] ==
+        json{{"name", {"The name may not contain control characters (U+0007 at byte 2)."}}});
+  CHECK(api.call("POST", kJobs, R"({"name":"  ","cron_expression":"0 2 * * *"})").status == 422);
+  CHECK(body_of(api.call("GET", kJobs))["pagination"]["total"] == 0);
+  CHECK(api.call("POST", kJobs, "{\"name\":").status == 400);
+
+  // An id that is not UTF-8 is not found, and the answer quoting it is still JSON.
+  Response unknown = api.call("GET", std::string(kJobs) + "/abc%80def");
+  CHECK(unknown.status == 404);
+  CHECK(body_of(unknown)["message"].get<std::string>().find("abc\xEF\xBF\xBD" "def") !=
+        std::string::npos);
 }
 
 TEST_CASE("http.api: the monitoring seed's own routes, in its shapes, on the same services") {

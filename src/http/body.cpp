@@ -1,5 +1,7 @@
 #include "http/body.hpp"
 
+#include "json/parse.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,10 +18,11 @@ Result<Json> parse_object(std::string_view body, bool empty_is_object) {
   if (empty_is_object && body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Json::object();
   }
-  Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    return fail(Error::usage("The request body is not valid JSON."));
+  auto read = json::parse_client_json(body, "The request body is not valid JSON.");
+  if (!read) {
+    return fail(read.error());
   }
+  Json parsed = std::move(*read);
   if (!parsed.is_object()) {
     return fail(Error::usage("The request body must be a JSON object."));
   }

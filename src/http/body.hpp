@@ -2,7 +2,8 @@
 
 // Request bodies of the API: JSON objects whose fields become the core's request types. A body
 // that is not JSON, not an object, or holds a field of the wrong JSON type is a usage error
-// (HTTP 400) naming the field; what the values mean is checked by the core (422).
+// (HTTP 400) naming the field; what the values mean is checked by the core (422), and so is a
+// string value that is not text (not UTF-8, a raw control character: json/parse.hpp).
 
 #include "core/error.hpp"
 #include "core/job_service.hpp"

@@ -102,7 +102,7 @@ Response runs(RouteCall& call) {
 // tries, a little apart, before giving up.
 void abort_run(app::App& app, const Run& run, const std::string& why) {
   for (int attempt = 0; attempt < 5; ++attempt) {
-    if (app.runs().abort(run, why)) {
+    if (app.abort(run, why)) {
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200) * (attempt + 1));
@@ -119,7 +119,7 @@ bool complete_in_background(RouteCall& call, Run run, std::unique_ptr<app::App> 
                delivery = std::shared_ptr<reminders::Delivery>(std::move(delivery))] {
     std::string why;
     try {
-      auto completed = worker->runs().complete(run, *delivery, worker->settings().reminders, {});
+      auto completed = worker->complete(run, *delivery);
       if (completed) {
         return;
       }

@@ -1,5 +1,7 @@
 #include "json/sync.hpp"
 
+#include "json/parse.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <limits>
@@ -92,10 +94,11 @@ Result<CreateJobRequest> read_entry(const Parsed& item, const std::string& where
 }  // namespace
 
 Result<std::vector<CreateJobRequest>> parse_sync_document(std::string_view text) {
-  Parsed document = Parsed::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) {
-    return fail(Error::usage("The sync document is not valid JSON."));
+  auto read = parse_client_json(text, "The sync document is not valid JSON.");
+  if (!read) {
+    return fail(read.error());
   }
+  const Parsed document = std::move(*read);
   if (!document.is_object()) {
     return fail(Error::usage("The sync document must be a JSON object with a cron_checks array."));
   }

@@ -1,6 +1,7 @@
 #include "json/writer.hpp"
 
 #include "util/time.hpp"
+#include "util/utf8.hpp"
 
 #include <charconv>
 #include <cstdint>
@@ -10,45 +11,6 @@ namespace certcron::json {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
-
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// The length of the well-formed UTF-8 sequence at text[i] (2..4), or, when it is not one, 0
-// with `bad` set to the length of its maximal ill-formed start (at least 1) — one U+FFFD
-// stands for that much, as Unicode recommends and nlohmann's replacing dump does.
-std::size_t utf8_sequence(std::string_view text, std::size_t i, std::size_t& bad) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  std::size_t length = 0;
-  unsigned char low = 0x80;  // the range the second byte must fall in (Unicode table 3-7)
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    low = lead == 0xE0 ? 0xA0 : 0x80;   // no overlong forms
-    high = lead == 0xED ? 0x9F : 0xBF;  // no surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    low = lead == 0xF0 ? 0x90 : 0x80;   // no overlong forms
-    high = lead == 0xF4 ? 0x8F : 0xBF;  // nothing past U+10FFFF
-  } else {
-    bad = 1;
-    return 0;
-  }
-  std::size_t n = 1;
-  for (; n < length && i + n < text.size(); ++n) {
-    const auto c = static_cast<unsigned char>(text[i + n]);
-    const bool fits = n == 1 ? (c >= low && c <= high) : is_continuation(c);
-    if (!fits) {
-      break;
-    }
-  }
-  if (n == length) {
-    return length;
-  }
-  bad = n;
-  return 0;
-}
 
 bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
@@ -90,7 +52,9 @@ void append_escaped(std::string& out, std::string_view text) {
     const auto c = static_cast<unsigned char>(text.front());
     if (c >= 0x80) {
       std::size_t bad = 0;
-      if (const std::size_t length = utf8_sequence(text, 0, bad); length > 0) {
+      // One U+FFFD per maximal ill-formed start, as Unicode recommends and nlohmann's
+      // replacing dump does.
+      if (const std::size_t length = util::utf8_sequence(text, 0, bad); length > 0) {
         out.append(text.data(), length);
         text.remove_prefix(length);
       } else {

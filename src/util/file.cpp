@@ -154,6 +154,38 @@ Result<void> ensure_directory(const std::filesystem::path& path, unsigned mode) 
   return {};
 }
 
+Result<void> append_to_file(const std::filesystem::path& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return fail(Error::failed("cannot append to " + describe_errno(path, errno)));
+  }
+  FdCloser closer(fd);
+  ssize_t n = -1;
+  do {
+    n = ::write(fd, text.data(), text.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    return fail(Error::failed("cannot append to " + describe_errno(path, errno)));
+  }
+  // Writing the rest in a second call could put another process's text in between.
+  if (static_cast<std::size_t>(n) != text.size()) {
+    return fail(Error::failed("cannot append to " + path.string() + ": only " +
+                              std::to_string(n) + " of " + std::to_string(text.size()) +
+                              " bytes were written (is the disk full?)"));
+  }
+  if (::close(closer.release()) != 0) {
+    return fail(Error::failed("cannot append to " + describe_errno(path, errno)));
+  }
+  return {};
+}
+
+bool same_file(int fd, const std::filesystem::path& path) {
+  struct stat open_file {};
+  struct stat named {};
+  return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &named) == 0 &&
+         open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
+}
+
 std::string shell_quote(std::string_view text) {
   std::string quoted = "'";
   for (char c : text) {

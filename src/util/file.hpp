@@ -1,7 +1,7 @@
 #pragma once
 
-// Files and folders: whole-file reads, atomic replacement, advisory locks, mkdir -p and shell
-// quoting.
+// Files and folders: whole-file reads, atomic replacement, appending a line, advisory locks,
+// mkdir -p and shell quoting.
 
 #include "util/error.hpp"
 
@@ -33,6 +33,15 @@ void sync_directory(const std::filesystem::path& directory);
 
 // mkdir -p: creates missing folders with `mode`; an existing folder is left as it is.
 Result<void> ensure_directory(const std::filesystem::path& path, unsigned mode = 0700);
+
+// Appends `text` to `path` in one write(2) on a descriptor opened with O_APPEND, creating the
+// file (0644, less the umask) when missing, so that the lines several processes append at once
+// never interleave. A short write is an error, not continued: a second write could land after
+// another process's text.
+Result<void> append_to_file(const std::filesystem::path& path, std::string_view text);
+
+// Whether the open descriptor `fd` is the file `path` names (the same device and inode).
+bool same_file(int fd, const std::filesystem::path& path);
 
 // POSIX shell single quoting: the result is one word for /bin/sh whatever `text` holds.
 std::string shell_quote(std::string_view text);

@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -94,6 +96,66 @@ TEST_SUITE("util.file") {
     put(dir.path / "file", "x");
     CHECK_FALSE(ensure_directory(dir.path / "file").has_value());
     CHECK_FALSE(ensure_directory(dir.path / "file" / "below").has_value());
+  }
+
+  TEST_CASE("append_to_file creates the file and adds to its end") {
+    ScratchDir dir;
+    const fs::path log = dir.path / "run.log";
+    REQUIRE(append_to_file(log, "one\n"));
+    REQUIRE(append_to_file(log, "two\n"));
+    CHECK(*read_file(log) == "one\ntwo\n");
+    CHECK((mode_of(log) & 0600) == 0600);
+    auto refused = append_to_file(dir.path, "x\n");  // a folder
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.find(dir.path.string()) != std::string::npos);
+  }
+
+  TEST_CASE("lines appended at once by many writers never interleave") {
+    ScratchDir dir;
+    const fs::path log = dir.path / "run.log";
+    constexpr int kWriters = 8;
+    constexpr int kLines = 300;
+    constexpr std::size_t kLength = 3000;  // far more than any buffer a piecewise write would use
+    std::vector<std::thread> writers;
+    std::atomic<int> failures{0};
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&, w] {
+        const std::string line = std::string(kLength, static_cast<char>('a' + w)) + "\n";
+        for (int i = 0; i < kLines; ++i) {
+          if (!append_to_file(log, line)) {
+            ++failures;
+          }
+        }
+      });
+    }
+    for (auto& writer : writers) {
+      writer.join();
+    }
+    CHECK(failures == 0);
+    std::ifstream in(log, std::ios::binary);
+    std::string line;
+    int count = 0;
+    int mixed = 0;
+    while (std::getline(in, line)) {
+      ++count;
+      if (line.size() != kLength || line.find_first_not_of(line.front()) != std::string::npos) {
+        ++mixed;
+      }
+    }
+    CHECK(count == kWriters * kLines);
+    CHECK(mixed == 0);
+  }
+
+  TEST_CASE("same_file tells the file an open descriptor is from another") {
+    ScratchDir dir;
+    put(dir.path / "a", "a");
+    put(dir.path / "b", "b");
+    const int fd = ::open((dir.path / "a").c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    CHECK(same_file(fd, dir.path / "a"));
+    CHECK_FALSE(same_file(fd, dir.path / "b"));
+    CHECK_FALSE(same_file(fd, dir.path / "missing"));
+    ::close(fd);
   }
 
   TEST_CASE("shell_quote yields one shell word that expands to the original text") {

@@ -197,46 +197,4 @@ std::size_t CsvReader::read_fields(CsvRecord& record) {
   }
 }
 
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if ((b & 0xE0) == 0xC0) {
-      length = 2;
-      code = b & 0x1Fu;
-    } else if ((b & 0xF0) == 0xE0) {
-      length = 3;
-      code = b & 0x0Fu;
-    } else if ((b & 0xF8) == 0xF0) {
-      length = 4;
-      code = b & 0x07u;
-    } else {
-      return false;
-    }
-    if (i + length > n) {
-      return false;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto cont = static_cast<unsigned char>(text[i + k]);
-      if ((cont & 0xC0) != 0x80) {
-        return false;
-      }
-      code = (code << 6) | (cont & 0x3Fu);
-    }
-    static constexpr std::uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 }  // namespace certcron::reminders

@@ -65,7 +65,4 @@ class CsvReader {
   bool stopped_ = false;
 };
 
-// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates).
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace certcron::reminders

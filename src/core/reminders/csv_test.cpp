@@ -6,7 +6,6 @@
 
 using certcron::reminders::CsvReader;
 using certcron::reminders::CsvRecord;
-using certcron::reminders::is_valid_utf8;
 
 namespace {
 
@@ -98,14 +97,6 @@ TEST_SUITE("reminders.csv") {
     auto records = read_all(text);
     REQUIRE(records.size() == 1);
     CHECK(records[0].error.find("longer than 1 MiB") != std::string::npos);
-  }
-
-  TEST_CASE("UTF-8 validation rejects broken sequences, overlong forms and surrogates") {
-    CHECK(is_valid_utf8("Zoë Ångström 日本 🙂"));
-    CHECK_FALSE(is_valid_utf8("\xC3"));
-    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));
-    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));
-    CHECK_FALSE(is_valid_utf8("caf\xE9"));
   }
 }
 

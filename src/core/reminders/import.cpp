@@ -2,6 +2,7 @@
 
 #include "core/reminders/csv.hpp"
 #include "util/time.hpp"
+#include "util/utf8.hpp"
 
 #include <array>
 #include <fstream>
@@ -195,7 +196,8 @@ class RowChecker {
   }
 
  private:
-  // Each cell trimmed, checked for UTF-8, presence and line breaks; false on any error.
+  // Each cell trimmed, checked for UTF-8, control characters, presence and line breaks; false
+  // on any error.
   bool read_cells(const CsvRecord& record, ErrorList& errors,
                   std::array<std::string_view, kColumnCount>& value) {
     bool ok = true;
@@ -203,8 +205,12 @@ class RowChecker {
       value[c] = layout_.index[c] >= 0
                      ? trim(record.fields[static_cast<std::size_t>(layout_.index[c])])
                      : std::string_view{};
-      if (!is_valid_utf8(value[c])) {
-        errors.add(record.line, std::string(kColumnNames[c]) + ": not valid UTF-8");
+      // Line breaks are the one control a cell may hold; they are dealt with below.
+      if (auto problem = util::find_text_problem(value[c], util::kLineBreaks)) {
+        errors.add(record.line, std::string(kColumnNames[c]) + ": " +
+                                    (problem->kind == util::TextProblem::Kind::invalid_utf8
+                                         ? util::describe(*problem)
+                                         : "contains " + util::describe(*problem)));
         ok = false;
       } else if (value[c].empty() && c != kIssuedAt) {
         errors.add(record.line, std::string(kColumnNames[c]) + ": missing");

@@ -184,7 +184,20 @@ TEST_SUITE("reminders.import") {
     CHECK(errors_of(import_text(t.store,
                                 "mentor_id,name,email,certification,expires_at\n"
                                 "m1,Caf\xE9,a@example.org,CPR,2026-01-01\n")) ==
-          testing::joined(Lines{"line 2: name: not valid UTF-8"}));
+          testing::joined(Lines{"line 2: name: not valid UTF-8 (byte 4)"}));
+    CHECK(t.db->execAndGet("SELECT count(*) FROM mentors").getInt() == 0);
+  }
+
+  TEST_CASE("a control character other than a line break is rejected with the field and byte") {
+    TestDatabase t;
+    CHECK(errors_of(import_text(t.store,
+                                "mentor_id,name,email,certification,expires_at\n"
+                                "m1,Ana,a@example.org,CPR,2026-01-01\n"
+                                "m2,Bo\x1b[2Jb,b@example.org,CPR\tAED,2026-01-01\n")) ==
+          testing::joined(Lines{"line 3: name: contains a control character (U+001B) at byte 3",
+                                "line 3: certification: contains a control character (U+0009) "
+                                "at byte 4"}));
+    CHECK(t.db->execAndGet("SELECT count(*) FROM mentors").getInt() == 0);
   }
 
   TEST_CASE("the list of errors is capped and counts the rest") {
