@@ -131,7 +131,7 @@ if command -v groff >/dev/null; then
       "$(groff -man -Tutf8 -ww -z "$page" 2>&1)"
   done
 else
-  echo "skipping the groff checks: groff is not installed (Debian: groff-base)"
+  check "groff is installed for the rendering checks" "missing (Debian: groff-base; scripts/install-deps)"
 fi
 
 # --- the schedule macros certcron(1) names are ones certcron accepts
