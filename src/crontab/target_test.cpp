@@ -2,6 +2,7 @@
 
 #include "crontab/crontab_test_support.hpp"
 #include "crontab/install.hpp"
+#include "unit/cannot_run.hpp"
 #include "util/process.hpp"
 
 #include <doctest/doctest.h>
@@ -108,11 +109,17 @@ TEST_SUITE("crontab.target") {
     CHECK(settings.cron_d_user == "root");
   }
 
+}  // TEST_SUITE
+
+// Needs the host's crontab and root (CTest runs it as unit.host; see tests/unit/cannot_run.hpp).
+TEST_SUITE("host.crontab") {
   // The real Debian crontab needs root to write another user's spool; as root, a throw-away
   // user keeps the machine's own crontabs out of it.
   TEST_CASE("the real crontab program round-trips a table for a throw-away user") {
     if (::geteuid() != 0 || !fs::exists("/usr/bin/crontab") || !fs::exists("/usr/sbin/useradd")) {
-      MESSAGE("skipped: needs root, /usr/bin/crontab and useradd to use a throw-away user");
+      certcron::testing::cannot_run_here(
+          "the real crontab round trip needs root, /usr/bin/crontab (Debian: cron) and "
+          "/usr/sbin/useradd to use a throw-away user");
       return;
     }
     std::string user = "certcron-t" + std::to_string(::getpid() % 100000);

@@ -21,6 +21,16 @@ CERTCRON_NOW=2026-03-26T02:16:00Z run check --quiet
 expect_status 0 "check --quiet succeeds"
 expect_eq "$out" "" "a late slot already reported is not logged again by --quiet"
 
+# --quiet (the monitor line) logs a slot the first time it is found late, and only then.
+quiet_db="$SCRATCH/quiet.db"
+CERTCRON_NOW=2026-03-25T12:00:00Z run --db "$quiet_db" create --name quiet_nightly --cron '0 2 * * *' --tz UTC --grace 10 --no-catch-up
+CERTCRON_NOW=2026-03-26T02:11:00Z run --db "$quiet_db" check --quiet
+expect_status 0 "check --quiet with a newly late slot succeeds"
+expect_eq "$out" "cron-001 (quiet_nightly): late: no run started for the slot 2026-03-26T02:00:00Z within its grace time of 10 min" \
+  "check --quiet logs a slot newly found late"
+CERTCRON_NOW=2026-03-26T02:16:00Z run --db "$quiet_db" check --quiet
+expect_eq "$out" "" "the next check --quiet does not log that slot again"
+
 CERTCRON_NOW=2026-03-26T02:20:00Z run execute cron-001 --json
 expect_json 'j["status"]' '"success"' "a manual run after the slot"
 CERTCRON_NOW=2026-03-26T02:25:00Z run check --json

@@ -29,20 +29,33 @@ run update nightly --enable
 run create --name hourly --cron '@hourly' --tz UTC
 expect_eq "$(grep -c '# certcron:' "$FAKE_CRONTAB_FILE")" "3" "two jobs and the monitor line"
 
-# A crontab program that refuses the table: the database change is rolled back.
+# A crontab program that refuses the table: the change fails with exit 1 and the program's
+# message, and the database change is rolled back.
+# refused MESSAGE: the error line (as a pattern) for the stand-in crontab refusing with MESSAGE.
+refused() {
+  local program
+  program=$(printf '%s' "$CERTCRON_SOURCE_DIR/tests/e2e/support/fake-crontab" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+  printf '^certcron: error: the crontab program refused the new table \\(`%s -` exited with status 1\\): %s$' \
+    "$program" "$1"
+}
 before=$(cat "$FAKE_CRONTAB_FILE")
 FAKE_CRONTAB_FAIL='"-":3: bad minute' run create --name refused --cron '0 3 * * *' --tz UTC
 expect_status 1 "a refused crontab fails the create"
-expect_err 'bad minute' "the crontab program's message is shown"
+expect_err "$(refused '"-":3: bad minute')" "the crontab program's message is shown"
 run show refused
 expect_status 3 "the refused job was not created"
 expect_eq "$(cat "$FAKE_CRONTAB_FILE")" "$before" "the crontab is unchanged"
-FAKE_CRONTAB_FAIL='no' run update nightly --cron '0 4 * * *'
+FAKE_CRONTAB_FAIL='"-":2: bad hour' run update nightly --cron '0 4 * * *'
+expect_status 1 "a refused crontab fails the update"
+expect_err "$(refused '"-":2: bad hour')" "the refused update shows the program's message"
 run show nightly --json
 expect_json 'j["cron_expression"]' '"0 2 * * *"' "a refused update leaves the job as it was"
-FAKE_CRONTAB_FAIL='no' run delete hourly --yes
+FAKE_CRONTAB_FAIL='"-":1: premature EOF' run delete hourly --yes
+expect_status 1 "a refused crontab fails the delete"
+expect_err "$(refused '"-":1: premature EOF')" "the refused delete shows the program's message"
 run show hourly
 expect_status 0 "a refused delete leaves the job"
+expect_eq "$(cat "$FAKE_CRONTAB_FILE")" "$before" "the refused update and delete left the crontab unchanged"
 
 # verify / repair
 run crontab verify
@@ -61,11 +74,13 @@ run crontab show
 expect_out '^# BEGIN certcron ' "show prints the block"
 
 # Damaged markers are refused, nothing is written.
+begin_line=$(grep -n '^# BEGIN certcron' "$FAKE_CRONTAB_FILE" | cut -d: -f1)
 sed -i '/^# END certcron/d' "$FAKE_CRONTAB_FILE"
 damaged=$(cat "$FAKE_CRONTAB_FILE")
 run create --name after_damage --cron '0 6 * * *' --tz UTC
 expect_status 1 "a crontab with a damaged block is refused"
-expect_err 'line' "the refusal gives line numbers"
+expect_err "^certcron: error: in the crontab of the current user, the certcron markers for database [0-9a-f]{12} are damaged: BEGIN marker on line ${begin_line:-?} has no END marker\. Nothing was changed\." \
+  "the refusal gives the line of the marker left without its pair"
 expect_eq "$(cat "$FAKE_CRONTAB_FILE")" "$damaged" "nothing was written to the damaged crontab"
 run show after_damage
 expect_status 3 "the refused create left no job"

@@ -83,13 +83,22 @@ listed=$(man_section "$MAN/certcron.1" COMMANDS | grep -oE '^\.BR certcron-[a-z]
 check "certcron.1 lists every subcommand" "$(missing_from "$commands" "$listed")"
 check "certcron.1 lists only subcommands that exist" "$(missing_from "$listed" "$commands")"
 
-# --- exit codes: the table in certcron(1) is the one the binary prints
+# --- exit codes: the table in certcron(1) and the README's are the one the binary prints
 help_codes=$(printf '%s\n' "$global_help" | sed -n '/^Exit codes:/,/^$/p' | grep -oE '(^|[:,] )[0-9]+ ' |
-  grep -oE '[0-9]+')
+  grep -oE '[0-9]+' | sort -n | tr '\n' ' ')
 man_codes=$(man_section "$MAN/certcron.1" 'EXIT STATUS' | awk 'p { print } { p = ($0 == ".TP") }' |
-  sed -n 's/^\.B \([0-9]*\)$/\1/p')
-expect_eq "$(printf '%s\n' "$man_codes" | sort -n | tr '\n' ' ')" \
-  "$(printf '%s\n' "$help_codes" | sort -n | tr '\n' ' ')" "certcron.1 EXIT STATUS has the exit codes of --help"
+  sed -n 's/^\.B \([0-9]*\)$/\1/p' | sort -n | tr '\n' ' ')
+readme_codes=$(sed -n '/^## Exit codes$/,/^## /p' "$CERTCRON_SOURCE_DIR/README.md" |
+  sed -n 's/^| \([0-9][0-9]*\) |.*/\1/p' | sort -n | tr '\n' ' ')
+# Two empty lists are equal: each must name codes, from 0 up with none missing.
+for list in help man readme; do
+  codes_var=${list}_codes
+  expect_eq "${!codes_var}" "$(seq -s ' ' 0 $(($(wc -w <<<"${!codes_var}") - 1))) " \
+    "the $list exit codes are 0 to N, each once"
+done
+[ -n "$help_codes" ] && ok || check "certcron --help lists exit codes" "none found after 'Exit codes:'"
+expect_eq "$man_codes" "$help_codes" "certcron.1 EXIT STATUS has the exit codes of --help"
+expect_eq "$readme_codes" "$help_codes" "the README's exit code table has the exit codes of --help"
 
 # --- every page: its title, the sections it needs, references that resolve, no groff warning
 for page in "$MAN"/*.[15]; do
@@ -131,7 +140,7 @@ if command -v groff >/dev/null; then
       "$(groff -man -Tutf8 -ww -z "$page" 2>&1)"
   done
 else
-  echo "skipping the groff checks: groff is not installed (Debian: groff-base)"
+  check "groff is installed for the rendering checks" "missing (Debian: groff-base; scripts/install-deps)"
 fi
 
 # --- the schedule macros certcron(1) names are ones certcron accepts

@@ -46,15 +46,34 @@ TEST_SUITE("schedule.vectors") {
     CHECK(with_departures >= 20);
   }
 
-  TEST_CASE("vectors without a departure agree with both libraries") {
+  // The engine's own fires against each library's: the same where the vector names no
+  // departure, and not the same as both where it does (a library answers otherwise, fewer
+  // fires or none, so the departure is still there).
+  TEST_CASE("the engine agrees with croner and cron-parser except where a vector says why") {
     auto document = load_vectors();
+    int agreeing = 0;
     for (const auto& vector : document.at("vectors")) {
+      auto expression = vector.at("expression").get<std::string>();
+      auto zone = vector.at("timezone").get<std::string>();
+      auto start = vector.at("start").get<std::string>();
+      auto count = static_cast<int>(vector.at("expected").size());
+      auto croner = vector.at("croner").get<std::vector<std::string>>();
+      auto cron_parser = vector.at("cron_parser").get<std::vector<std::string>>();
+      CAPTURE(expression);
+      CAPTURE(zone);
+      CAPTURE(start);
+      auto schedule = Schedule::cron(expression, zone);
+      REQUIRE(schedule.has_value());
+      auto engine = fires(*schedule, start, count);
       if (vector.contains("why")) {
+        CAPTURE(vector.at("why").get<std::string>());
+        CHECK_FALSE((engine == croner && engine == cron_parser));
         continue;
       }
-      CAPTURE(vector.at("expression").get<std::string>());
-      CHECK(vector.at("croner") == vector.at("expected"));
-      CHECK(vector.at("cron_parser") == vector.at("expected"));
+      CHECK(engine == croner);
+      CHECK(engine == cron_parser);
+      ++agreeing;
     }
+    CHECK(agreeing >= 300);
   }
 }
