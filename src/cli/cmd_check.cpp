@@ -19,10 +19,7 @@ void print_alerts(Context& context, const AlertReport& alerts) {
 
 void run_check(Context& context) {
   const CheckOutcome outcome = context.check(context.app().check());
-  // Warnings go to stderr in every mode, so cron mails them even with --json or --quiet.
-  for (const std::string& warning : outcome.warnings) {
-    std::cerr << "certcron: warning: " << warning << "\n";
-  }
+  context.out().warnings(outcome.warnings);
   for (const Flip& flip : outcome.alerts.failed) {
     std::cerr << "certcron: " << format_job_id(flip.job_seq)
               << ": alert not delivered (the next check retries it): " << flip.alert_error << "\n";

@@ -57,9 +57,7 @@ void execute_job(Context& context, const ExecuteOptions& options) {
     }
     return;
   }
-  for (const std::string& warning : outcome.warnings) {
-    std::fprintf(stderr, "certcron: warning: %s\n", warning.c_str());
-  }
+  context.out().warnings(outcome.warnings);
   const Run& run = *outcome.run;
   if (context.options.json) {
     context.out().print_json(json::run_to_json(run));

@@ -108,4 +108,10 @@ void Output::line(const std::string& text) const {
   std::fputc('\n', stdout);
 }
 
+void Output::warnings(const std::vector<std::string>& texts) const {
+  for (const std::string& text : texts) {
+    std::fprintf(stderr, "certcron: warning: %s\n", text.c_str());
+  }
+}
+
 }  // namespace certcron::cli

@@ -29,6 +29,9 @@ class Output {
                    const std::vector<std::vector<std::string>>& rows) const;
   void print_fields(const std::vector<std::pair<std::string, std::string>>& fields) const;
   void line(const std::string& text) const;
+  // "certcron: warning: ..." on stderr, one line each, in every mode (cron mails stderr even
+  // with --json or --quiet).
+  void warnings(const std::vector<std::string>& texts) const;
 
  private:
   bool color_ = false;
