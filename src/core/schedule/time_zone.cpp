@@ -68,9 +68,21 @@ std::optional<std::string> read_zone_file(const std::string& path) {
   return std::move(*contents);
 }
 
-// The zone's listed changes, then its POSIX rule's changes up to kLastRuleYear: Debian's
-// files list changes to 2037 only, and clocks must keep changing after that.
-ZoneTable table_from(const TzifHistory& history) {
+std::string first_line(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (in && std::getline(in, line)) {
+    auto start = line.find_first_not_of(" \t\r");
+    auto end = line.find_last_not_of(" \t\r");
+    return start == std::string::npos ? std::string() : line.substr(start, end - start + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+// Debian's files list changes to 2037 only, and clocks must keep changing after that.
+ZoneTable zone_table_from(const TzifHistory& history) {
   ZoneTable table;
   table.append(Seconds::min(), history.initial_offset);
   for (const auto& [instant, offset] : history.changes) {
@@ -93,19 +105,6 @@ ZoneTable table_from(const TzifHistory& history) {
   }
   return table;
 }
-
-std::string first_line(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (in && std::getline(in, line)) {
-    auto start = line.find_first_not_of(" \t\r");
-    auto end = line.find_last_not_of(" \t\r");
-    return start == std::string::npos ? std::string() : line.substr(start, end - start + 1);
-  }
-  return {};
-}
-
-}  // namespace
 
 std::string zone_name_from_path(std::string_view path) {
   constexpr std::string_view kFolder = "zoneinfo/";
@@ -182,7 +181,7 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   if (!history) {
     return fail(unknown_zone(iana_name));
   }
-  impl->table = table_from(*history);
+  impl->table = zone_table_from(*history);
   cache.emplace(impl->name, impl);
   return TimeZone(std::move(impl));
 }
