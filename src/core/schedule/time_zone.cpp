@@ -5,6 +5,7 @@
 #include "core/schedule/zone_table.hpp"
 #include "util/file.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -12,6 +13,8 @@
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace certcron::schedule {
 namespace {
@@ -96,11 +99,21 @@ ZoneTable zone_table_from(const TzifHistory& history) {
   const Seconds last = table.last_change();
   const Seconds epoch{sys_days{year{1970} / January / 1}};
   const int first_year = int(year_month_day{floor<days>(std::max(last, epoch))}.year());
-  for (int y = first_year; y <= kLastRuleYear; ++y) {
-    for (const auto& [instant, offset] : rule->changes_in(y)) {
-      if (instant > last) {
-        table.append(instant, offset);
-      }
+  // A change whose time is past 24 h may fall in the next year, after that year's first
+  // change, and "DST all year" rules ("0/0,J365/25") end a year at the instant the next
+  // one starts: the changes go in time order, the later of two at one instant winning.
+  std::vector<std::pair<Seconds, seconds>> changes;
+  for (int y = first_year - 1; y <= kLastRuleYear; ++y) {
+    for (const auto& change : rule->changes_in(y)) {
+      changes.push_back(change);
+    }
+  }
+  std::ranges::stable_sort(changes, {}, &std::pair<Seconds, seconds>::first);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& [instant, offset] = changes[i];
+    const bool superseded = i + 1 < changes.size() && changes[i + 1].first == instant;
+    if (instant > last && !superseded) {
+      table.append(instant, offset);
     }
   }
   return table;
