@@ -198,6 +198,12 @@ token_file = "secrets/token"
           "99999999999)");
   }
 
+  // Found by the config_toml fuzz target: toml++ 3.3.0 asserts on this table header, so builds
+  // without NDEBUG (the asan preset) aborted instead of reporting the error.
+  TEST_CASE("a table header that starts with neither a key nor a quote is a syntax error") {
+    CHECK(error_for("[reminders]\n[!]\n").starts_with("config.toml:2:"));
+  }
+
   TEST_CASE("a threshold listed twice is refused at the repeat") {
     CHECK(error_for("[reminders]\nthresholds_days = [\n  30,\n  7,\n  30,\n]\n") ==
           "config.toml:5: 'reminders.thresholds_days' lists 30 more than once");

@@ -91,6 +91,15 @@ frequency_in_minutes = 15
     CHECK(error_for("[[job]]\nname = \"a\n").starts_with("jobs.toml:2:"));
   }
 
+  // Found by the sync_toml fuzz target: toml++ 3.3.0 asserts on these table headers, so
+  // builds without NDEBUG (the asan preset) aborted instead of reporting the error.
+  TEST_CASE("a table header that starts with neither a key nor a quote is a syntax error") {
+    for (const char* text : {"[!", "[[[1]]]", "[[=", "[[job]]\n[!x]\n"}) {
+      CAPTURE(text);
+      CHECK(error_for(text).starts_with("jobs.toml:"));
+    }
+  }
+
   TEST_CASE("the earliest problem is reported first") {
     CHECK(error_for("[[job]]\nname = 1\n\n[[job]]\nenabled = 2\n") ==
           "jobs.toml:2: 'job[0].name' must be a string");

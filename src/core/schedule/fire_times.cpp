@@ -27,7 +27,8 @@ Seconds CronFireFinder::next_after(Seconds after) {
   if (after >= kLatestSupported) {
     return Seconds::max();
   }
-  after = std::max(after, kEarliestSupported);
+  // Just before the range, so that a fire at its very start still comes strictly after.
+  after = std::max(after, kEarliestSupported - seconds{1});
   std::size_t index = zone_.locate(after, period_hint_);
   ZoneTable::Period period = zone_.period(index);
   // The first whole local minute strictly after `after`.
@@ -45,14 +46,14 @@ Seconds CronFireFinder::next_after(Seconds after) {
     Seconds instant{seconds{slot * 60} - period.offset};
     if (instant < period.end) {
       period_hint_ = index;
-      return instant;
+      return instant <= kLatestSupported ? instant : Seconds::max();
     }
     // The slot lies past this period's end, where the offset changes.
     std::int64_t next_local_start = local_seconds(period.end, period.next_offset);
     if (period.next_offset > period.offset && fixed_time_ && slot * 60 < next_local_start) {
       // The slot's local time is skipped by the gap: fire as the clock lands after it.
       period_hint_ = index + 1;
-      return period.end;
+      return period.end <= kLatestSupported ? period.end : Seconds::max();
     }
     from = ceil_div(next_local_start, 60);
     index += 1;

@@ -1,8 +1,11 @@
+#include "core/schedule/fire_times.hpp"
 #include "core/schedule/schedule.hpp"
 #include "core/schedule/schedule_test_support.hpp"
 
 #include <doctest/doctest.h>
 
+using certcron::schedule::kEarliestSupported;
+using certcron::schedule::Schedule;
 using certcron::schedule::Seconds;
 using certcron::schedule::testing::cron_in;
 using certcron::schedule::testing::fires;
@@ -101,5 +104,31 @@ TEST_SUITE("schedule.next") {
     CHECK(schedule.next_fire_after(instant("9998-06-01T00:00:00Z")) ==
           instant("9999-01-01T00:00:00Z"));
     CHECK(schedule.next_fire_after(instant("9999-06-01T00:00:00Z")) == Seconds::max());
+  }
+
+  // Found by the cron fuzz target: from the last minute of 9998 UTC, Apia's next Sunday
+  // midnight (UTC+13) was given although it lies past the supported range.
+  TEST_CASE("no fire is given past the supported range, whatever the zone") {
+    const Seconds last_minute = instant("9998-12-31T23:59:00Z");
+    CHECK(cron_in("@weekly", "Pacific/Apia").next_fire_after(last_minute) == Seconds::max());
+    CHECK(cron_in("@weekly", "Pacific/Apia").next_fires_after(last_minute, 3).empty());
+    CHECK(cron_in("0 0 * * *", "America/New_York").next_fire_after(last_minute) == Seconds::max());
+    auto weekly = Schedule::every(7 * 24 * 60, "UTC");
+    REQUIRE(weekly.has_value());
+    CHECK(weekly->next_fire_after(last_minute) == Seconds::max());
+    CHECK(weekly->next_fires_after(last_minute, 3).empty());
+  }
+
+  // Found by the cron fuzz target: from before the supported range, a fire at its very first
+  // second (0001-01-01T00:00:00Z) was skipped, by next_fire_after and latest_fire_between.
+  TEST_CASE("a fire at the start of the supported range is found from before it") {
+    using namespace std::chrono_literals;
+    auto yearly = cron_in("@yearly", "UTC");
+    CHECK(yearly.next_fire_after(kEarliestSupported - 1s) == kEarliestSupported);
+    CHECK(yearly.next_fire_after(Seconds::min()) == kEarliestSupported);
+    CHECK(yearly.next_fire_after(kEarliestSupported) == kEarliestSupported + 24h * 365);
+    CHECK(yearly.latest_fire_between(kEarliestSupported - 1s, kEarliestSupported) ==
+          kEarliestSupported);
+    CHECK(yearly.latest_fire_between(Seconds::min(), kEarliestSupported + 1h) == kEarliestSupported);
   }
 }

@@ -50,8 +50,9 @@ struct Reader {
     return pos - start >= 3;
   }
 
-  // [+-]hh[:mm[:ss]]; hours up to 167 as the TZif v3 extension allows for rule times.
-  bool clock(seconds& out) {
+  // [+-]hh[:mm[:ss]]: hours up to 24 in an offset, as POSIX says, and up to 167 in a rule's
+  // time of day, as the TZif v3 extension allows (RFC 8536, 3.3.1).
+  bool clock(seconds& out, int max_hours) {
     int sign = 1;
     if (take('-')) {
       sign = -1;
@@ -61,7 +62,7 @@ struct Reader {
     int hours = 0;
     int minutes = 0;
     int secs = 0;
-    if (!number(hours, 167)) {
+    if (!number(hours, max_hours)) {
       return false;
     }
     if (take(':') && (!number(minutes, 59) || (take(':') && !number(secs, 59)))) {
@@ -92,7 +93,7 @@ bool read_date_rule(Reader& in, PosixZoneRule::DateRule& rule) {
       return false;
     }
   }
-  return !in.take('/') || in.clock(rule.time);
+  return !in.take('/') || in.clock(rule.time, 167);
 }
 
 }  // namespace
@@ -101,7 +102,7 @@ std::optional<PosixZoneRule> PosixZoneRule::parse(std::string_view text) {
   Reader in{text};
   PosixZoneRule rule;
   seconds west{0};
-  if (!in.name() || !in.clock(west)) {
+  if (!in.name() || !in.clock(west, 24)) {
     return std::nullopt;
   }
   // POSIX counts offsets westward: "CET-1" is UTC+1.
@@ -115,7 +116,7 @@ std::optional<PosixZoneRule> PosixZoneRule::parse(std::string_view text) {
   rule.has_dst_ = true;
   rule.dst_offset_ = rule.standard_offset_ + hours{1};
   if (in.peek() != ',' && !in.done()) {
-    if (!in.clock(west)) {
+    if (!in.clock(west, 24)) {
       return std::nullopt;
     }
     rule.dst_offset_ = -west;

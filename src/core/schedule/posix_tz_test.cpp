@@ -74,6 +74,17 @@ TEST_SUITE("schedule.posix_tz") {
     }
   }
 
+  // Found by the tzif fuzz target: "GAA31" was read as UTC-31:00, an offset the TZif reader
+  // itself refuses. Hours past 24 are for a rule's time of day only.
+  TEST_CASE("offsets are at most 24 hours, while rule times may reach 167") {
+    for (const char* text : {"GAA31", "CET-25", "CET-1CEST-25,M3.5.0,M10.5.0/3"}) {
+      CAPTURE(text);
+      CHECK_FALSE(PosixZoneRule::parse(text).has_value());
+    }
+    CHECK(rule("<+24>-24").standard_offset() == 86400s);
+    CHECK(rule("EST5EDT,M3.2.0/-167,M11.1.0/167").has_dst());
+  }
+
   TEST_CASE("zones keep changing clocks after 2037, the end of the listed transitions") {
     auto brussels = TimeZone::locate("Europe/Brussels");
     REQUIRE(brussels.has_value());

@@ -67,7 +67,8 @@ Seconds Schedule::next_fire_after(Seconds after) const {
       return Seconds::max();
     }
     const std::int64_t step = std::int64_t{frequency_minutes_} * 60;
-    return Seconds{std::chrono::seconds{(floor_div(after.time_since_epoch().count(), step) + 1) * step}};
+    const Seconds slot{std::chrono::seconds{(floor_div(after.time_since_epoch().count(), step) + 1) * step}};
+    return slot <= kLatestSupported ? slot : Seconds::max();
   }
   return CronFireFinder(*expression_, zone_.impl_->table).next_after(after);
 }
@@ -86,7 +87,11 @@ std::vector<Seconds> Schedule::next_fires_after(Seconds after, int count) const 
     const std::int64_t step = std::int64_t{frequency_minutes_} * 60;
     std::int64_t slot = floor_div(after.time_since_epoch().count(), step);
     for (int i = 0; i < count; ++i) {
-      fires.push_back(Seconds{std::chrono::seconds{(slot + 1 + i) * step}});
+      const Seconds fire{std::chrono::seconds{(slot + 1 + i) * step}};
+      if (fire > kLatestSupported) {
+        break;
+      }
+      fires.push_back(fire);
     }
     return fires;
   }
@@ -103,7 +108,7 @@ std::vector<Seconds> Schedule::next_fires_after(Seconds after, int count) const 
 }
 
 std::optional<Seconds> Schedule::latest_fire_between(Seconds not_before, Seconds at) const {
-  not_before = std::max(not_before, kEarliestSupported);
+  not_before = std::max(not_before, kEarliestSupported - std::chrono::seconds{1});
   at = std::min(at, kLatestSupported);
   if (at <= not_before) {
     return std::nullopt;

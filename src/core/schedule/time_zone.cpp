@@ -5,6 +5,7 @@
 #include "core/schedule/zone_table.hpp"
 #include "util/file.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -12,6 +13,8 @@
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace certcron::schedule {
 namespace {
@@ -68,9 +71,21 @@ std::optional<std::string> read_zone_file(const std::string& path) {
   return std::move(*contents);
 }
 
-// The zone's listed changes, then its POSIX rule's changes up to kLastRuleYear: Debian's
-// files list changes to 2037 only, and clocks must keep changing after that.
-ZoneTable table_from(const TzifHistory& history) {
+std::string first_line(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (in && std::getline(in, line)) {
+    auto start = line.find_first_not_of(" \t\r");
+    auto end = line.find_last_not_of(" \t\r");
+    return start == std::string::npos ? std::string() : line.substr(start, end - start + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+// Debian's files list changes to 2037 only, and clocks must keep changing after that.
+ZoneTable zone_table_from(const TzifHistory& history) {
   ZoneTable table;
   table.append(Seconds::min(), history.initial_offset);
   for (const auto& [instant, offset] : history.changes) {
@@ -84,28 +99,25 @@ ZoneTable table_from(const TzifHistory& history) {
   const Seconds last = table.last_change();
   const Seconds epoch{sys_days{year{1970} / January / 1}};
   const int first_year = int(year_month_day{floor<days>(std::max(last, epoch))}.year());
-  for (int y = first_year; y <= kLastRuleYear; ++y) {
-    for (const auto& [instant, offset] : rule->changes_in(y)) {
-      if (instant > last) {
-        table.append(instant, offset);
-      }
+  // A change whose time is past 24 h may fall in the next year, after that year's first
+  // change, and "DST all year" rules ("0/0,J365/25") end a year at the instant the next
+  // one starts: the changes go in time order, the later of two at one instant winning.
+  std::vector<std::pair<Seconds, seconds>> changes;
+  for (int y = first_year - 1; y <= kLastRuleYear; ++y) {
+    for (const auto& change : rule->changes_in(y)) {
+      changes.push_back(change);
+    }
+  }
+  std::ranges::stable_sort(changes, {}, &std::pair<Seconds, seconds>::first);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const auto& [instant, offset] = changes[i];
+    const bool superseded = i + 1 < changes.size() && changes[i + 1].first == instant;
+    if (instant > last && !superseded) {
+      table.append(instant, offset);
     }
   }
   return table;
 }
-
-std::string first_line(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (in && std::getline(in, line)) {
-    auto start = line.find_first_not_of(" \t\r");
-    auto end = line.find_last_not_of(" \t\r");
-    return start == std::string::npos ? std::string() : line.substr(start, end - start + 1);
-  }
-  return {};
-}
-
-}  // namespace
 
 std::string zone_name_from_path(std::string_view path) {
   constexpr std::string_view kFolder = "zoneinfo/";
@@ -182,7 +194,7 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   if (!history) {
     return fail(unknown_zone(iana_name));
   }
-  impl->table = table_from(*history);
+  impl->table = zone_table_from(*history);
   cache.emplace(impl->name, impl);
   return TimeZone(std::move(impl));
 }

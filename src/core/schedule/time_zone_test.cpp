@@ -1,6 +1,8 @@
 #include "core/schedule/host_zone.hpp"
 #include "core/schedule/schedule.hpp"
 #include "core/schedule/schedule_test_support.hpp"
+#include "core/schedule/tzif.hpp"
+#include "core/schedule/zone_table.hpp"
 
 #include <date/tz.h>
 #include <doctest/doctest.h>
@@ -12,6 +14,9 @@
 
 using certcron::schedule::HostZoneSources;
 using certcron::schedule::TimeZone;
+using certcron::schedule::TzifHistory;
+using certcron::schedule::ZoneTable;
+using certcron::schedule::zone_table_from;
 using certcron::schedule::host_zone_name_from;
 using certcron::schedule::zone_name_from_path;
 using certcron::schedule::testing::instant;
@@ -121,6 +126,35 @@ TEST_SUITE("schedule.zone") {
       ++refused;
     }
     CHECK(refused > 0);  // right/, posix/, the .tab tables: there is always something
+  }
+
+  // A rule whose change falls in the next year (J365/167) gave periods out of time order, so
+  // the table's search went wrong; the tzif fuzz target's check of its periods fails on it
+  // (the input, tests/fuzz/corpus/tzif/rule-across-year-end, was written by hand).
+  TEST_CASE("a zone's rule changes go in time order, even across a year's end") {
+    auto table_for = [](const char* footer) {
+      TzifHistory history;
+      history.footer = footer;
+      return zone_table_from(history);
+    };
+    auto ascending = [](const ZoneTable& table) {
+      for (std::size_t i = 1; i < table.size(); ++i) {
+        if (!(table.period(i - 1).begin < table.period(i).begin)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    // DST from the 7th of January (Dec 31 at 167:00 of the year before) to the 1st.
+    const ZoneTable crossing = table_for("AAA0BBB,J365/167,J1/0");
+    CHECK(ascending(crossing));
+    CHECK(crossing.offset_at(instant("2030-01-03T00:00:00Z")) == 0s);
+    CHECK(crossing.offset_at(instant("2030-03-01T00:00:00Z")) == 3600s);
+    // DST all year: each year's end is the next one's start, and DST stays.
+    const ZoneTable all_year = table_for("<-02>2<-01>,0/0,J365/25");
+    CHECK(ascending(all_year));
+    CHECK(all_year.offset_at(instant("2031-01-01T02:00:00Z")) == -3600s);
+    CHECK(all_year.offset_at(instant("2031-06-01T00:00:00Z")) == -3600s);
   }
 
   TEST_CASE("offsets follow DST and half-hour zones") {

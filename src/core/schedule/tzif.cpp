@@ -8,6 +8,10 @@ namespace {
 
 constexpr std::size_t kHeaderSize = 44;
 constexpr std::int64_t kMaxOffset = 26 * 3600;  // wider than any zone has ever used
+// RFC 8536 3.2: times SHOULD be at least -2^59, zic's "big bang"; older zic wrote -2^63 for
+// the start of time. A change before it holds from the start of time: it gives the initial
+// offset, so that no period of the zone begins where instants and offsets overflow.
+constexpr std::int64_t kBigBang = -(std::int64_t{1} << 59);
 
 struct Counts {
   std::uint32_t isutcnt = 0;
@@ -94,16 +98,22 @@ std::optional<TzifHistory> parse_tzif(std::string_view file) {
   }
   TzifHistory history;
   history.initial_offset = offsets.front();
+  std::optional<std::int64_t> previous;
   for (std::size_t i = 0; i < counts->timecnt; ++i) {
     auto type = static_cast<unsigned char>(file[indices + i]);
     if (type >= offsets.size()) {
       return std::nullopt;
     }
-    std::chrono::sys_seconds instant{std::chrono::seconds{read_signed(file, times + i * time_size, time_size)}};
-    if (!history.changes.empty() && instant <= history.changes.back().first) {
+    const std::int64_t time = read_signed(file, times + i * time_size, time_size);
+    if (previous && time <= *previous) {
       return std::nullopt;
     }
-    history.changes.emplace_back(instant, offsets[type]);
+    previous = time;
+    if (time < kBigBang) {
+      history.initial_offset = offsets[type];
+      continue;
+    }
+    history.changes.emplace_back(std::chrono::sys_seconds{std::chrono::seconds{time}}, offsets[type]);
   }
   if (time_size == 8 && end < file.size() && file[end] == '\n') {
     auto close = file.find('\n', end + 1);

@@ -14,7 +14,9 @@
 namespace certcron::schedule {
 
 struct TzifHistory {
-  // The offset before the first change (the file's time type 0, as RFC 8536 says).
+  // The offset before the first change: the file's time type 0, as RFC 8536 says, or that of
+  // a change listed before -2^59 (older files mark the start of time at -2^63), which is not
+  // kept among the changes.
   std::chrono::seconds initial_offset{0};
   // (instant, offset from then on), strictly ascending in time.
   std::vector<std::pair<std::chrono::sys_seconds, std::chrono::seconds>> changes;

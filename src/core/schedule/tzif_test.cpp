@@ -70,6 +70,21 @@ TEST_SUITE("schedule.tzif") {
     CHECK(history->footer == "CET-1CEST,M3.5.0,M10.5.0/3");
   }
 
+  // Found by the tzif fuzz target: a change at -2^63 left the zone table an empty first
+  // period, and an instant that near the end of the range overflows once an offset is added.
+  TEST_CASE("a change before -2^59 gives the initial offset and is not kept") {
+    constexpr std::int64_t kStartOfTime = INT64_MIN;
+    constexpr std::int64_t kBigBang = -(std::int64_t{1} << 59);
+    auto history = parse_tzif(
+        version2({3600, -18000, 7200}, {{kStartOfTime, 1}, {kBigBang, 2}, {100, 0}}, ""));
+    REQUIRE(history);
+    CHECK(history->initial_offset == -18000s);
+    REQUIRE(history->changes.size() == 2);
+    CHECK(history->changes[0].first.time_since_epoch().count() == kBigBang);
+    CHECK(history->changes[0].second == 7200s);
+    CHECK_FALSE(parse_tzif(version2({3600, 7200}, {{100, 1}, {kStartOfTime, 0}}, "")));
+  }
+
   TEST_CASE("a version 1 file is read from its 32-bit block and has no footer") {
     auto history = parse_tzif(block('\0', 4, {-18000, -14400}, {{1000, 1}, {2000, 0}}));
     REQUIRE(history);

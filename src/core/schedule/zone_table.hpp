@@ -5,6 +5,7 @@
 // which is what keeps next-fire computation cheap.
 
 #include "core/schedule/schedule.hpp"
+#include "core/schedule/tzif.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -41,6 +42,9 @@ class ZoneTable {
   std::vector<Seconds> begins_;
   std::vector<std::chrono::seconds> offsets_;
 };
+
+// The zone's listed changes, then its POSIX rule's changes up to the year 2400.
+ZoneTable zone_table_from(const TzifHistory& history);
 
 struct TimeZone::Impl {
   std::string name;
