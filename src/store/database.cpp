@@ -1,10 +1,16 @@
 #include "store/database.hpp"
 
+#include "util/file.hpp"
+
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -60,16 +66,26 @@ Result<void> migrate(SQLite::Database& db, const std::string& path, int target) 
   return {};
 }
 
-Result<void> ensure_parent_directory(const std::string& path) {
-  auto parent = std::filesystem::path(path).parent_path();
-  if (parent.empty()) {
+// The database holds mentors' addresses and the secret of every ping URL, so certcron makes
+// it readable by its owner only: folders it creates are 0700 and a new database file 0600
+// (SQLite gives the -wal and -shm files the database file's mode). An existing folder or file
+// keeps the mode an administrator gave it.
+Result<void> create_private_database_file(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) {
     return {};
   }
-  std::error_code ec;
-  std::filesystem::create_directories(parent, ec);
-  if (ec) {
-    return fail(Error::failed("cannot create the folder " + parent.string() +
-                              " for the database: " + ec.message()));
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    if (auto made = util::ensure_directory(parent, 0700); !made) {
+      return fail(Error::failed(made.error().message + " (the database's folder)"));
+    }
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+  } else if (errno != EEXIST) {
+    return fail(Error::failed("cannot create the database " + path + ": " +
+                              std::generic_category().message(errno)));
   }
   return {};
 }
@@ -112,7 +128,7 @@ Result<void> guarded(const std::function<void()>& work) {
 
 Result<std::unique_ptr<SQLite::Database>> open_database_at_version(const std::string& path,
                                                                    int target) {
-  if (auto created = ensure_parent_directory(path); !created) {
+  if (auto created = create_private_database_file(path); !created) {
     return fail(created.error());
   }
   configure_sqlite_once();

@@ -5,6 +5,8 @@
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -59,6 +61,43 @@ TEST_SUITE("store") {
     CHECK((*db)->execAndGet("PRAGMA user_version").getInt() == latest_schema_version());
     CHECK((*db)->execAndGet("PRAGMA journal_mode").getString() == "wal");
     CHECK((*db)->execAndGet("PRAGMA foreign_keys").getInt() == 1);
+  }
+
+  TEST_CASE("a new database, its WAL files and the folder made for it are its owner's only") {
+    TempDatabase temp;
+    const mode_t old_mask = ::umask(022);  // the usual umask, which leaves files 0644
+    auto db = open_database(temp.path);
+    ::umask(old_mask);
+    REQUIRE(db);
+    (*db)->exec("CREATE TABLE probe(x); INSERT INTO probe VALUES (1)");  // writes the WAL
+    namespace fs = std::filesystem;
+    auto mode = [](const std::string& path) {
+      return fs::status(path).permissions() & fs::perms::all;
+    };
+    CHECK(mode(temp.folder + "/sub") == fs::perms::owner_all);
+    const auto owner_rw = fs::perms::owner_read | fs::perms::owner_write;
+    CHECK(mode(temp.path) == owner_rw);
+    REQUIRE(fs::exists(temp.path + "-wal"));
+    CHECK(mode(temp.path + "-wal") == owner_rw);
+    CHECK(mode(temp.path + "-shm") == owner_rw);
+  }
+
+  TEST_CASE("an existing database file and folder keep the modes an administrator gave them") {
+    TempDatabase temp;
+    namespace fs = std::filesystem;
+    fs::create_directories(temp.folder + "/sub");
+    fs::permissions(temp.folder + "/sub", fs::perms::owner_all | fs::perms::group_read |
+                                              fs::perms::group_exec);
+    {
+      SQLite::Database created(temp.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    }
+    const auto shared = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read;
+    fs::permissions(temp.path, shared);
+    auto db = open_database(temp.path);
+    REQUIRE(db);
+    CHECK((fs::status(temp.path).permissions() & fs::perms::all) == shared);
+    CHECK((fs::status(temp.folder + "/sub").permissions() & fs::perms::all) ==
+          (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
   }
 
   TEST_CASE("migrations apply step by step: version 1 first, then the rest on the next open") {
