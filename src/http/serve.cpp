@@ -7,6 +7,7 @@
 #include "util/task_group.hpp"
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <charconv>
@@ -77,6 +78,13 @@ Result<std::string> resolve_token(const ServeRequest& request, const ServerConfi
   }
   if (server.token_file.empty()) {
     return std::string();
+  }
+  // Like ssh with a private key: a token every local user can read guards nothing.
+  struct stat info {};
+  if (::stat(server.token_file.c_str(), &info) == 0 && (info.st_mode & S_IROTH) != 0) {
+    return fail(Error::usage("the token file " + server.token_file +
+                             " can be read by every user on this machine; make it private: "
+                             "chmod o-r " + server.token_file));
   }
   auto text = util::read_file(server.token_file);
   if (!text) {

@@ -48,6 +48,7 @@ expect_status() { if [ "$status" -eq "$1" ]; then ok; else not_ok "$2 (expected 
 expect_out() { if printf '%s' "$out" | grep -Eq -- "$1"; then ok; else not_ok "$2 (stdout lacks /$1/)"; fi; }
 expect_err() { if printf '%s' "$err" | grep -Eq -- "$1"; then ok; else not_ok "$2 (stderr lacks /$1/)"; fi; }
 expect_no_out() { if printf '%s' "$out" | grep -Eq -- "$1"; then not_ok "$2 (stdout has /$1/)"; else ok; fi; }
+expect_no_err() { if printf '%s' "$err" | grep -Eq -- "$1"; then not_ok "$2 (stderr has /$1/)"; else ok; fi; }
 # expect_json JQ-LIKE-PYTHON-EXPR EXPECTED NAME: evaluates a Python expression on j=json(stdout)
 expect_json() {
   local got

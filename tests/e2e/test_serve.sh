@@ -60,7 +60,6 @@ stop_server() {
     stop_status=timeout
   fi
 }
-expect_no_err() { if printf '%s' "$err" | grep -Eq -- "$1"; then not_ok "$2 (stderr has /$1/)"; else ok; fi; }
 # use_server_err: the server's stderr in $err for expect_err, its exit in $status.
 use_server_err() { err=$(cat "$server_err"); out=""; status=${stop_status:-running}; }
 started_or_stop() {
@@ -218,6 +217,15 @@ stop_server "$server_pid" INT
 use_server_err
 expect_eq "$stop_status" "0" "SIGINT stops the server with exit 0"
 expect_no_err "$token2" "the log never carries the token file's token"
+
+chmod 644 "$SCRATCH/token"
+out=$(timeout 15 "$CERTCRON_BIN" --db "$SCRATCH/auth-file.db" --config "$SCRATCH/token.toml" serve --listen 127.0.0.1:0 2>"$SCRATCH/open.err") && status=0 || status=$?
+err=$(cat "$SCRATCH/open.err")
+expect_status 2 "a token file every user can read is refused with exit 2"
+expect_err "chmod o-r $SCRATCH/token" "the refusal says how to make the token file private"
+expect_no_err 'listening on' "the server with a readable token file never listened"
+expect_no_err "$token2" "the refusal does not print the token"
+chmod 600 "$SCRATCH/token"
 
 # --- beyond loopback: refused without a token, unless explicitly allowed
 out=$(timeout 15 "$CERTCRON_BIN" --db "$SCRATCH/open.db" serve --listen 0.0.0.0:0 2>"$SCRATCH/open.err") && status=0 || status=$?
