@@ -20,6 +20,25 @@ std::size_t keep_answer_start(char* data, std::size_t size, std::size_t count, v
 
 }  // namespace
 
+std::string url_for_messages(std::string_view url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return "(a URL without a scheme)";
+  }
+  const std::size_t authority_start = scheme_end + 3;
+  const std::size_t authority_end = url.find_first_of("/?#", authority_start);
+  std::string_view authority = url.substr(authority_start, authority_end - authority_start);
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority = authority.substr(at + 1);
+  }
+  std::string shown(url.substr(0, authority_start));
+  shown += authority;
+  if (authority_end != std::string_view::npos && url.substr(authority_end) != "/") {
+    shown += "/\u2026";
+  }
+  return shown;
+}
+
 Result<void> send_http(const HttpCall& call, const char* curl_library) {
   auto api = load_curl(curl_library);
   if (!api) {
@@ -61,13 +80,14 @@ Result<void> send_http(const HttpCall& call, const char* curl_library) {
   curl.easy_setopt(h, CURLOPT_ERRORBUFFER, error_text);
   if (const CURLcode code = curl.easy_perform(h); code != CURLE_OK) {
     return fail(Error::failed(
-        call.what + " " + call.url + ": " +
+        call.what + " " + url_for_messages(call.url) + ": " +
         (error_text[0] != '\0' ? std::string(error_text) : std::string(curl.easy_strerror(code)))));
   }
   long status = 0;
   curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status > 299) {
-    std::string text = call.what + " " + call.url + " answered HTTP " + std::to_string(status);
+    std::string text = call.what + " " + url_for_messages(call.url) + " answered HTTP " +
+                       std::to_string(status);
     if (!answer.empty()) {
       text += ": " + answer;
     }

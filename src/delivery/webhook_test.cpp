@@ -4,6 +4,7 @@
 #include "core/reminders/message_test_support.hpp"
 #include "delivery/curl_library.hpp"
 #include "delivery/factory.hpp"
+#include "delivery/http_client.hpp"
 #include "delivery/http_test_server.hpp"
 #include "store/reminder_test_support.hpp"
 #include "util/time.hpp"
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 using namespace certcron::reminders;
+using certcron::delivery::url_for_messages;
 using certcron::delivery::WebhookDelivery;
 using certcron::delivery::testing::HttpTestServer;
 
@@ -65,7 +67,33 @@ TEST_SUITE("delivery.webhook") {
     auto delivered = webhook.deliver(sample());
     REQUIRE_FALSE(delivered.has_value());
     CHECK(delivered.error().message ==
-          "webhook " + server.url() + " answered HTTP 500: something broke on the receiving side");
+          "webhook " + server.url("") + "/\u2026 answered HTTP 500: something broke on the "
+          "receiving side");
+  }
+
+  TEST_CASE("an error names the webhook's host, never its secret path, query or password") {
+    HttpTestServer server({500});
+    const std::string secret = "T0000/B0000/XXXXsecretXXXX";
+    WebhookDelivery webhook("http://user:hunter2@" + server.url("").substr(7) + "/services/" +
+                                secret + "?token=abc",
+                            std::chrono::seconds{5});
+    auto delivered = webhook.deliver(sample());
+    REQUIRE_FALSE(delivered.has_value());
+    const std::string& message = delivered.error().message;
+    CHECK(message.starts_with("webhook " + server.url("") + "/\u2026 answered HTTP 500"));
+    CHECK(message.find(secret) == std::string::npos);
+    CHECK(message.find("hunter2") == std::string::npos);
+    CHECK(message.find("token=abc") == std::string::npos);
+  }
+
+  TEST_CASE("url_for_messages keeps scheme, host and port only") {
+    CHECK(url_for_messages("https://hooks.example.org/services/a/b") ==
+          "https://hooks.example.org/\u2026");
+    CHECK(url_for_messages("https://u:p@hooks.example.org:8443?k=v") ==
+          "https://hooks.example.org:8443/\u2026");
+    CHECK(url_for_messages("http://127.0.0.1:9000/") == "http://127.0.0.1:9000");
+    CHECK(url_for_messages("http://127.0.0.1:9000") == "http://127.0.0.1:9000");
+    CHECK(url_for_messages("no scheme/secret") == "(a URL without a scheme)");
   }
 
   TEST_CASE("a receiver that never answers fails after the timeout") {
@@ -74,7 +102,7 @@ TEST_SUITE("delivery.webhook") {
     const auto start = std::chrono::steady_clock::now();
     auto delivered = webhook.deliver(sample());
     REQUIRE_FALSE(delivered.has_value());
-    CHECK(delivered.error().message.find("webhook " + server.url() + ": ") == 0);
+    CHECK(delivered.error().message.find("webhook " + server.url("") + "/\u2026: ") == 0);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{8});
   }
 

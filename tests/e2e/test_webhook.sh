@@ -115,7 +115,8 @@ expect_json '"could not be delivered" in j.get("error", "")' 'true' "the failed 
 expect_json '"answered HTTP 500: hook store is down" in j.get("error", "")' 'true' "the failed run's error gives the first failure: the HTTP status and the answer"
 run -v execute cron-001
 expect_status 1 "the run still fails while the server answers 500"
-expect_err "FAILED: .*webhook $url answered HTTP 500: hook store is down" "--verbose names the URL, the HTTP status and the start of the answer"
+expect_err "FAILED: .*webhook http://127.0.0.1:$port/… answered HTTP 500: hook store is down" "--verbose names the URL's host (not its path), the HTTP status and the start of the answer"
+expect_no_err "$url" "the error never shows the webhook's path, which can be its secret"
 expect_out 'failed: .* 0 reminders sent, 2 errors' "the human summary counts the errors"
 use_posts 500
 expect_eq "$(printf '%s' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" "4" "each of the two failed runs tried both reminders once"
@@ -141,7 +142,7 @@ started=$(date +%s%N)
 CERTCRON_CONFIG="$SCRATCH/closed.toml" run -v execute cron-001
 elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 expect_status 1 "a closed port fails the run with exit 1, not a crash"
-expect_err "FAILED: .*webhook http://127\\.0\\.0\\.1:$closed/hook: .*(onnect|refused)" "the error names the URL and curl's connection failure"
+expect_err "FAILED: .*webhook http://127\\.0\\.0\\.1:$closed/…: .*(onnect|refused)" "the error names the URL's host and curl's connection failure"
 expect_out 'failed: .* 0 reminders sent, 1 errors' "the closed port counts one error"
 [ "$elapsed_ms" -lt 5000 ] && ok || not_ok "a closed port fails within timeout_seconds (took ${elapsed_ms} ms)"
 
