@@ -205,8 +205,11 @@ void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket, Worker& w
     if (!counted) {
       shared.connections.fetch_sub(1);  // answered 503 and closed, so it holds no slot
     }
+    // The only reference goes to the worker: a connection must end on its worker's thread,
+    // since its destructor leaves the worker's set of connections, which that thread walks.
+    // (A copy kept here could be the last one, when the peer hangs up at once.)
     auto connection = std::make_shared<Connection>(shared, worker, std::move(socket), counted);
-    asio::post(worker.context, [connection] { connection->start(); });
+    asio::post(worker.context, [connection = std::move(connection)] { connection->start(); });
   }
   accept();
 }
