@@ -145,9 +145,12 @@ Result<std::optional<util::FileLock>> lock_reminders(const Settings& settings, c
     return std::optional<util::FileLock>{};
   }
   auto lock = util::FileLock::acquire(settings.db_path + "-reminders.lock", kReminderLockTimeout);
-  if (!lock) {
+  if (!lock && lock.error().kind == ErrorKind::busy) {
     return fail(Error::busy("another run kept delivering reminders for 10 minutes: " +
                             lock.error().message));
+  }
+  if (!lock) {
+    return fail(lock.error());
   }
   return std::optional<util::FileLock>(std::move(*lock));
 }
