@@ -133,6 +133,28 @@ std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
                                                                start);
 }
 
+// Runs of different jobs read and write one ledger: two started together (two jobs on one
+// schedule, the API and cron) would each find the same reminders due and each deliver them.
+// So a run that delivers holds this lock, beside the database the ledger lives in, from its
+// due query to its last ledger entry; the next one then finds those reminders recorded. A run
+// of the same job is kept out by the database already; a dry run delivers nothing.
+constexpr auto kReminderLockTimeout = std::chrono::minutes(10);
+
+Result<std::optional<util::FileLock>> lock_reminders(const Settings& settings, const Run& run) {
+  if (run.dry_run) {
+    return std::optional<util::FileLock>{};
+  }
+  auto lock = util::FileLock::acquire(settings.db_path + "-reminders.lock", kReminderLockTimeout);
+  if (!lock && lock.error().kind == ErrorKind::busy) {
+    return fail(Error::busy("another run kept delivering reminders for 10 minutes: " +
+                            lock.error().message));
+  }
+  if (!lock) {
+    return fail(lock.error());
+  }
+  return std::optional<util::FileLock>(std::move(*lock));
+}
+
 }  // namespace
 
 reminders::CheckOptions App::collecting(const reminders::CheckOptions& hooks,
@@ -156,14 +178,32 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
     return fail(delivery.error());
   }
   const auto start = std::chrono::steady_clock::now();
-  RunLogDetail detail;
-  auto outcome =
-      runs_->execute(request, **delivery, settings_.reminders, collecting(hooks, detail));
-  if (outcome && outcome->run) {
-    if (auto logged = log_run(*outcome->run, since(start), &detail); !logged) {
-      outcome->warnings.push_back("the run's line was not added to the run log: " +
-                                  describe(logged.error()));
+  auto claimed = runs_->claim(request);
+  if (!claimed) {
+    return fail(claimed.error());
+  }
+  if (!claimed->run) {
+    return ExecuteOutcome{std::nullopt, claimed->skipped};
+  }
+  auto lock = lock_reminders(settings_, *claimed->run);
+  if (!lock) {
+    auto aborted = abort(*claimed->run, describe(lock.error()));
+    if (!aborted) {
+      return fail(aborted.error());
     }
+    return ExecuteOutcome{*aborted, ""};
+  }
+  RunLogDetail detail;
+  auto finished =
+      runs_->complete(*claimed->run, **delivery, settings_.reminders, collecting(hooks, detail));
+  lock->reset();
+  if (!finished) {
+    return fail(finished.error());
+  }
+  ExecuteOutcome outcome{*finished, ""};
+  if (auto logged = log_run(*outcome.run, since(start), &detail); !logged) {
+    outcome.warnings.push_back("the run's line was not added to the run log: " +
+                               describe(logged.error()));
   }
   return outcome;
 }
@@ -171,8 +211,13 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
 // The API has no one to tell when the line cannot be written; the run is in the database.
 Result<Run> App::complete(const Run& started, reminders::Delivery& delivery) {
   const auto start = std::chrono::steady_clock::now();
+  auto lock = lock_reminders(settings_, started);
+  if (!lock) {
+    return abort(started, describe(lock.error()));
+  }
   RunLogDetail detail;
   auto finished = runs_->complete(started, delivery, settings_.reminders, collecting({}, detail));
+  lock->reset();
   if (finished) {
     (void)log_run(*finished, since(start), &detail);
   }

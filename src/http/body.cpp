@@ -80,8 +80,10 @@ Result<void> read_int(const Json& object, const std::string& field, std::optiona
   if (!found->is_number_integer()) {
     return fail(wrong_type(field, "a whole number"));
   }
+  // Read as int64, 2^63 to 2^64-1 would wrap to negative numbers: they are out of range too.
   const auto value = found->get<std::int64_t>();
-  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+  if ((found->is_number_unsigned() && value < 0) || value < std::numeric_limits<int>::min() ||
+      value > std::numeric_limits<int>::max()) {
     return fail(Error::invalid(field, "The " + field + " is out of range."));
   }
   out = static_cast<int>(value);

@@ -66,6 +66,10 @@ struct RawFields {
   std::optional<std::string> runtime;
   std::optional<std::string> failure_message;
 
+  static bool is_field(std::string_view name) {
+    return name == "exit_code" || name == "runtime" || name == "failure_message";
+  }
+
   void set(std::string_view name, std::string value) {
     if (name == "exit_code") {
       exit_code = std::move(value);
@@ -99,8 +103,13 @@ Result<void> read_json_fields(std::string_view body, RawFields& fields) {
   }
   for (const auto& item : parsed.items()) {
     const auto& value = item.value();
-    if (value.is_null()) {
+    // Other fields are ignored unread: dumping an array nested 100,000 deep would overflow the
+    // stack (nlohmann's dump recurses), and the body is anyone's who knows a ping URL's shape.
+    if (value.is_null() || !RawFields::is_field(item.key())) {
       continue;
+    }
+    if (value.is_structured()) {
+      return fail(Error::invalid(item.key(), "The " + item.key() + " must be a number or a string."));
     }
     // Numbers are taken as written ("1.5"); a wrapper may also send them as strings.
     fields.set(item.key(), value.is_string() ? value.get<std::string>() : value.dump());

@@ -59,8 +59,10 @@ Result<CreateJobRequest> read_entry(const Parsed& item, const std::string& where
       if (!value.is_number_integer()) {
         return fail(wrong_type(key, "a whole number"));
       }
+      // Read as int64, 2^63 to 2^64-1 would wrap to negative numbers: out of range too.
       const auto number = value.get<std::int64_t>();
-      if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
+      if ((value.is_number_unsigned() && number < 0) || number < std::numeric_limits<int>::min() ||
+          number > std::numeric_limits<int>::max()) {
         errors[key].push_back("The " + field.key() + " is out of range.");
         continue;
       }

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 namespace certcron::json {
 
 TEST_SUITE("json.sync") {
@@ -50,6 +53,15 @@ TEST_SUITE("json.sync") {
     auto missing = parse_sync_document("{}");
     REQUIRE_FALSE(missing);
     CHECK(missing.error().fields.contains("cron_checks"));
+  }
+
+  TEST_CASE("a whole number at or past 2^63 is out of range, not a negative number") {
+    auto huge = parse_sync_document(
+        R"({"cron_checks": [{"name": "a", "grace_time_in_minutes": 18446744073709551615}]})");
+    REQUIRE_FALSE(huge);
+    CHECK(huge.error().kind == ErrorKind::validation);
+    CHECK(huge.error().fields.at("cron_checks.0.grace_time_in_minutes") ==
+          std::vector<std::string>{"The grace_time_in_minutes is out of range."});
   }
 
   TEST_CASE("a plan step is its action, id, name and changed fields") {

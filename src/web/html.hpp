@@ -11,7 +11,8 @@
 namespace certcron::web {
 
 // `text` with & < > " ' as character references, and control characters other than tab and
-// line breaks dropped, so that it is safe in element content and in a quoted attribute.
+// line breaks dropped, so that it is safe in element content and in a quoted attribute; each
+// sequence that is not UTF-8 becomes U+FFFD.
 std::string escape_html(std::string_view text);
 void append_escaped(std::string& out, std::string_view text);
 

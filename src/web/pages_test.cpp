@@ -69,6 +69,15 @@ TEST_SUITE("web.pages") {
     CHECK(escape_html("café ✓") == "café ✓");  // UTF-8 passes through
   }
 
+  // Found by tests/e2e/test_http_abuse.sh: a ping's failure_message of %FF%FE made a job's
+  // page invalid UTF-8.
+  TEST_CASE("escape_html shows each sequence that is not UTF-8 as U+FFFD") {
+    CHECK(escape_html("a\xff\xfe b") == "a\uFFFD\uFFFD b");
+    CHECK(escape_html("cut \xe2\x82") == "cut \uFFFD");            // one maximal start
+    CHECK(escape_html("\xc0\xae \xed\xa0\x80") == "\uFFFD\uFFFD \uFFFD\uFFFD\uFFFD");  // overlong, surrogate
+    CHECK(escape_html("\xf0\x9f\x98\x80<") == "\U0001F600&lt;");
+  }
+
   TEST_CASE("a hostile name and description are escaped on the overview, never markup") {
     JobDetails details = job_named(kHostile);
     details.job.definition.description = "a \"description\" & <b>bold</b>";
