@@ -121,6 +121,7 @@ void read_crontab(TableReader& reader, CrontabConfig& out) {
   reader.path("file", out.file);
   reader.non_empty_string("file_user", out.file_user);
   reader.path("binary", out.binary);
+  reader.integer("timeout_seconds", out.timeout_seconds, 1, 600);
   reader.report_unknown_keys();
 }
 

@@ -70,6 +70,7 @@ user = "certs"
 file = "/etc/cron.d/certcron"
 file_user = "certs"
 binary = "/opt/certcron/bin/certcron"
+timeout_seconds = 12
 
 [server]
 listen = "0.0.0.0:9090"
@@ -100,6 +101,7 @@ token_file = "/etc/certcron/token"
     CHECK(settings->crontab.file == "/etc/cron.d/certcron");
     CHECK(settings->crontab.file_user == "certs");
     CHECK(settings->crontab.binary == "/opt/certcron/bin/certcron");
+    CHECK(settings->crontab.timeout_seconds == 12);
     CHECK(settings->server.listen == "0.0.0.0:9090");
     CHECK(settings->server.token_file == "/etc/certcron/token");
   }
@@ -193,6 +195,8 @@ token_file = "secrets/token"
           "config.toml:2: 'reminders.delivery.timeout_seconds' must be between 1 and 600 (got 0)");
     CHECK(error_for("[alerts.delivery]\ntimeout_seconds = 601\n") ==
           "config.toml:2: 'alerts.delivery.timeout_seconds' must be between 1 and 600 (got 601)");
+    CHECK(error_for("[crontab]\ntimeout_seconds = 0\n") ==
+          "config.toml:2: 'crontab.timeout_seconds' must be between 1 and 600 (got 0)");
     CHECK(error_for("[reminders]\nexpired_window_days = 99999999999\n") ==
           "config.toml:2: 'reminders.expired_window_days' must be between 0 and 3650 (got "
           "99999999999)");

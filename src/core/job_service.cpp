@@ -206,15 +206,52 @@ Result<JobDetails> JobService::details(Job job, std::optional<Run> last_run) {
   return details;
 }
 
-Result<void> install_crontab_lines(JobStore& store, CrontabSync* crontab) {
-  if (crontab == nullptr) {
-    return {};
-  }
+namespace {
+
+Result<void> write_crontab(JobStore& store, CrontabSync& crontab) {
   auto jobs = store.all_jobs();
   if (!jobs) {
     return fail(jobs.error());
   }
-  return crontab->install(*jobs);
+  return crontab.install(*jobs);
+}
+
+}  // namespace
+
+Result<void> install_crontab_lines(JobStore& store, CrontabSync* crontab) {
+  if (crontab == nullptr) {
+    return {};
+  }
+  // Called inside the transaction of a job change, which this error rolls back: say so, so
+  // that an administrator does not look for a half-made change.
+  auto installed = write_crontab(store, *crontab);
+  if (!installed) {
+    Error error = installed.error();
+    error.message += "; nothing was changed";
+    return fail(std::move(error));
+  }
+  return {};
+}
+
+Result<void> change_jobs(JobStore& store, CrontabSync* crontab,
+                         const std::function<Result<void>()>& change) {
+  bool changed = false;
+  auto done = store.in_transaction([&]() -> Result<void> {
+    auto made = change();
+    changed = made.has_value();
+    return made;
+  });
+  if (done || !changed || crontab == nullptr) {
+    return done;
+  }
+  Error error = done.error();
+  if (auto restored = write_crontab(store, *crontab); restored) {
+    error.message += "; nothing was changed";
+  } else {
+    error.message += "; the crontab already held the change and could not be put back (" +
+                     restored.error().message + "): run `certcron crontab repair`";
+  }
+  return fail(std::move(error));
 }
 
 Result<void> JobService::install_crontab() { return install_crontab_lines(store_, crontab_); }
@@ -224,7 +261,7 @@ Result<JobDetails> JobService::create(const JobDefinition& definition) {
     return fail(valid.error());
   }
   Job created;
-  auto done = store_.in_transaction([&]() -> Result<void> {
+  auto done = change_jobs(store_, crontab_, [&]() -> Result<void> {
     auto inserted = store_.insert_job(definition, clock_.now());
     if (!inserted) {
       return fail(inserted.error());
@@ -284,7 +321,7 @@ Result<JobDetails> JobService::update(std::string_view id_or_name, const JobChan
                                "Give either a cron expression or a frequency, not both."));
   }
   Job updated;
-  auto done = store_.in_transaction([&]() -> Result<void> {
+  auto done = change_jobs(store_, crontab_, [&]() -> Result<void> {
     auto job = find(id_or_name);
     if (!job) {
       return fail(job.error());
@@ -314,7 +351,7 @@ Result<JobDetails> JobService::update(std::string_view id_or_name, const JobChan
 
 Result<Job> JobService::remove(std::string_view id_or_name) {
   Job removed;
-  auto done = store_.in_transaction([&]() -> Result<void> {
+  auto done = change_jobs(store_, crontab_, [&]() -> Result<void> {
     auto job = find(id_or_name);
     if (!job) {
       return fail(job.error());

@@ -11,6 +11,7 @@
 #include "core/schedule/schedule_cache.hpp"
 #include "core/store.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,12 @@ bool monitoring_changed(const JobDefinition& before, const JobDefinition& after)
 // Rewrites the crontab lines of every job from the store, inside the caller's transaction so
 // that a crontab failure rolls the change back; nothing when there is no crontab.
 Result<void> install_crontab_lines(JobStore& store, CrontabSync* crontab);
+
+// Runs `change`, which ends with install_crontab_lines, in one write transaction. When the
+// commit itself fails after the crontab was written (a full disk), the crontab is written
+// again from the jobs as they stayed, so that it holds no line of a change that was not made.
+Result<void> change_jobs(JobStore& store, CrontabSync* crontab,
+                         const std::function<Result<void>()>& change);
 
 // The job with this id or name; ErrorKind::not_found saying how to list jobs otherwise.
 Result<Job> require_job(JobStore& store, std::string_view id_or_name);

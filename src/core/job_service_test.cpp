@@ -25,6 +25,30 @@ class CountingCrontab final : public CrontabSync {
   int calls = 0;
 };
 
+// Writes the table, then leaves in the transaction a row its commit refuses: the commit fails
+// after the crontab was written, as it does on a full disk.
+class CommitBreakingCrontab final : public CrontabSync {
+ public:
+  explicit CommitBreakingCrontab(SQLite::Database& db) : db_(db) {}
+  Result<void> install(const std::vector<Job>& jobs) override {
+    installed.clear();
+    for (const Job& job : jobs) {
+      installed.push_back(job.definition.name);
+    }
+    if (++calls == 1) {
+      db_.exec("PRAGMA defer_foreign_keys = ON");
+      db_.exec("INSERT INTO runs (job_seq, trigger, started_at, status, dry_run) "
+               "VALUES (999999, 'manual', 0, 'failed', 0)");
+    }
+    return {};
+  }
+  std::vector<std::string> installed;
+  int calls = 0;
+
+ private:
+  SQLite::Database& db_;
+};
+
 JobDefinition definition(const std::string& name, const std::string& expression) {
   JobDefinition def;
   def.name = name;
@@ -44,14 +68,35 @@ TEST_SUITE("core.job_service") {
 
     FailingCrontab refusing;
     JobService failing(*fx.jobs, fx.clock, &refusing, {});
-    CHECK_FALSE(failing.create(definition("refused", "0 3 * * *")));
+    auto refused = failing.create(definition("refused", "0 3 * * *"));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message ==
+          "crontab: errors in crontab file, can't install; nothing was changed");
     CHECK_FALSE(fx.jobs->find_job("refused")->has_value());
     JobChanges changes;
     changes.cron_expression = "0 4 * * *";
     CHECK_FALSE(failing.update("kept", changes));
     CHECK((*fx.jobs->find_job("kept"))->definition.cron_expression == "0 2 * * *");
-    CHECK_FALSE(failing.remove("kept"));
+    auto kept = failing.remove("kept");
+    REQUIRE_FALSE(kept);
+    CHECK(kept.error().message.ends_with("; nothing was changed"));
     CHECK(fx.jobs->find_job("kept")->has_value());
+  }
+
+  TEST_CASE("a commit that fails after the crontab was written puts the crontab back") {
+    testing::ServiceFixture fx;
+    CountingCrontab working;
+    JobService service(*fx.jobs, fx.clock, &working, {});
+    REQUIRE(service.create(definition("kept", "0 2 * * *")));
+
+    CommitBreakingCrontab breaking(*fx.db);
+    JobService failing(*fx.jobs, fx.clock, &breaking, {});
+    auto created = failing.create(definition("lost", "0 3 * * *"));
+    REQUIRE_FALSE(created);
+    CHECK(created.error().message.ends_with("; nothing was changed"));
+    CHECK_FALSE(fx.jobs->find_job("lost")->has_value());
+    CHECK(breaking.calls == 2);  // the change's table, then the table of the jobs as they stayed
+    CHECK(breaking.installed == std::vector<std::string>{"kept"});
   }
 
   TEST_CASE("list gives each job its own last run and settles a dead running one") {

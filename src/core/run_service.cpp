@@ -121,6 +121,14 @@ Result<Run> RunService::finish(Run run, const Result<RunResult>& outcome) {
     auto flipped = record_flip(jobs_, run.job_seq, event, *run.completed_at);
     return flipped ? Result<void>{} : fail(flipped.error());
   });
+  if (!done && !outcome) {
+    // The end of a run that stopped on an error could not be recorded either (a full disk):
+    // the run's own error says what happened to the reminders, so it comes first.
+    return fail(Error{outcome.error().kind,
+                      outcome.error().message + "; the run's end could not be recorded (" +
+                          done.error().message + ")",
+                      {}});
+  }
   if (!done) {
     return fail(done.error());
   }

@@ -18,6 +18,7 @@ struct CrontabConfig {
   std::string file;                 // non-empty = a cron.d style file instead of a user crontab
   std::string file_user = "root";   // the user column written into `file`
   std::string binary;               // certcron path written into lines; empty = running binary
+  int timeout_seconds = 30;         // a `crontab` call that takes longer is killed
 };
 
 // [server]: for `certcron serve`.

@@ -225,7 +225,7 @@ Result<SyncOutcome> SyncService::sync(std::span<const CreateJobRequest> entries,
   if (options.dry_run) {
     done = store_.in_read_transaction(plan_from_store);
   } else {
-    done = store_.in_transaction([&]() -> Result<void> {
+    done = change_jobs(store_, crontab_, [&]() -> Result<void> {
       if (auto planned = plan_from_store(); !planned) {
         return planned;
       }

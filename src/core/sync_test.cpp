@@ -235,6 +235,7 @@ TEST_SUITE("core.sync") {
                           &refusing);
     REQUIRE_FALSE(outcome);
     CHECK(outcome.error().message.find("crontab") != std::string::npos);
+    CHECK(outcome.error().message.ends_with("; nothing was changed"));
     CHECK(refusing.calls == 1);
     CHECK(h.names() == std::vector<std::string>{"changed", "gone"});
     CHECK((*h.fx.jobs->find_job("changed"))->definition.cron_expression == "0 3 * * *");

@@ -30,7 +30,13 @@ fs::path backup_path(const fs::path& state_dir, int number) {
   return state_dir / ("crontab.backup." + std::to_string(number));
 }
 
+// The new backup is written before the older ones move up: a write that fails (a full disk)
+// leaves the five kept as they were instead of dropping the oldest.
 Result<std::string> keep_backup(const fs::path& state_dir, std::string_view table) {
+  const fs::path fresh = state_dir / "crontab.backup.new";
+  if (auto written = util::write_file_atomically(fresh, table, 0600); !written) {
+    return fail(Error::failed("cannot keep a backup of the crontab: " + written.error().message));
+  }
   std::error_code ignored;
   fs::remove(backup_path(state_dir, kBackupsKept), ignored);
   for (int n = kBackupsKept - 1; n >= 1; --n) {
@@ -39,8 +45,12 @@ Result<std::string> keep_backup(const fs::path& state_dir, std::string_view tabl
     }
   }
   fs::path newest = backup_path(state_dir, 1);
-  if (auto written = util::write_file_atomically(newest, table, 0600); !written) {
-    return fail(Error::failed("cannot keep a backup of the crontab: " + written.error().message));
+  std::error_code renamed;
+  fs::rename(fresh, newest, renamed);
+  if (renamed) {
+    return fail(Error::failed("cannot keep a backup of the crontab: cannot rename " +
+                              fresh.string() + " to " + newest.string() + ": " +
+                              renamed.message()));
   }
   return newest.string();
 }

@@ -4,9 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 using namespace certcron;
@@ -94,6 +96,29 @@ TEST_SUITE("crontab.install") {
     CHECK(read_or_empty(f.backup(1)) == block_for("db", "5"));
     CHECK(read_or_empty(f.backup(5)) == block_for("db", "1"));
     CHECK_FALSE(fs::exists(f.backup(6)));
+  }
+
+  TEST_CASE("a backup that cannot be written drops none of the five kept, and installs nothing") {
+    Fixture f;
+    for (int hour = 0; hour < 7; ++hour) {
+      REQUIRE(
+          install_block(*f.target, f.settings, "db", lines_for(std::to_string(hour))).has_value());
+    }
+    // Files may not grow past 16 bytes while it installs: the backup's write fails (EFBIG),
+    // as it does on a full disk.
+    rlimit before{};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &before) == 0);
+    auto* const handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small{16, before.rlim_max};
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    auto refused = install_block(*f.target, f.settings, "db", lines_for("7"));
+    ::setrlimit(RLIMIT_FSIZE, &before);
+    std::signal(SIGXFSZ, handler);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message.starts_with("cannot keep a backup of the crontab: "));
+    CHECK(f.table() == block_for("db", "6"));
+    CHECK(read_or_empty(f.backup(1)) == block_for("db", "5"));
+    CHECK(read_or_empty(f.backup(5)) == block_for("db", "1"));
   }
 
   TEST_CASE("damaged markers are refused with line numbers and advice, and nothing is written") {

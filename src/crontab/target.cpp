@@ -136,6 +136,7 @@ CrontabSettings crontab_settings(const CrontabConfig& config, const std::string&
   settings.file = config.file;
   settings.cron_d_user = config.file_user.empty() ? "root" : config.file_user;
   settings.state_dir = state_dir;
+  settings.program_timeout = std::chrono::seconds{config.timeout_seconds};
   return settings;
 }
 

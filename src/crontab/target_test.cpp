@@ -102,11 +102,14 @@ TEST_SUITE("crontab.target") {
     config.program = "/usr/local/bin/crontab";
     config.user = "ana";
     config.file = "";
+    config.timeout_seconds = 7;
     auto settings = crontab_settings(config, "/var/lib/certcron");
     CHECK(settings.program == "/usr/local/bin/crontab");
     CHECK(settings.user == "ana");
     CHECK(settings.state_dir == "/var/lib/certcron");
     CHECK(settings.cron_d_user == "root");
+    CHECK(settings.program_timeout == std::chrono::seconds{7});
+    CHECK(crontab_settings(CrontabConfig{}, "/tmp").program_timeout == std::chrono::seconds{30});
   }
 
 }  // TEST_SUITE

@@ -4,6 +4,7 @@
 
 #include "store/database.hpp"
 #include "store/job_store.hpp"
+#include "store/reminder_store.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
@@ -111,6 +112,20 @@ TEST_SUITE("store.busy") {
     CHECK(inserted.error().kind == ErrorKind::busy);
     CHECK(waited >= std::chrono::milliseconds{4900});
     CHECK(waited < std::chrono::seconds{30});
+  }
+
+  // `import` and the ledger write through the reminder store: its busy error said only
+  // "database is locked", without what to do.
+  TEST_CASE("the reminder store reports a busy database in the job store's words") {
+    TwoConnections db;
+    db.first->exec("BEGIN IMMEDIATE");
+    SqliteReminderStore waiter(*db.second);
+    auto written = waiter.in_transaction([] { return Result<void>{}; });
+    db.first->exec("ROLLBACK");
+    REQUIRE_FALSE(written);
+    CHECK(written.error().kind == ErrorKind::busy);
+    CHECK(written.error().message ==
+          "the database is busy (database is locked); another certcron process holds it, try again");
   }
 }
 

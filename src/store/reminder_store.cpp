@@ -1,5 +1,7 @@
 #include "store/reminder_store.hpp"
 
+#include "store/database.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
@@ -18,15 +20,8 @@ using reminders::CertificationRow;
 using reminders::LedgerEntry;
 using reminders::LedgerOutcome;
 
-Error database_error(const std::exception& e) {
-  if (const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e)) {
-    const int code = sqlite->getErrorCode();
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-      return Error::busy(std::string("the database is busy: ") + e.what());
-    }
-  }
-  return Error::failed(std::string("database error: ") + e.what());
-}
+// The same words as the job store's: a busy database tells what to do whichever store saw it.
+Error database_error(const std::exception& e) { return error_from_exception(e); }
 
 // Runs `body`, turning the SQLiteCpp exceptions that stay inside this adapter into errors.
 template <class F>

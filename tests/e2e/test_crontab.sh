@@ -35,7 +35,7 @@ expect_eq "$(grep -c '# certcron:' "$FAKE_CRONTAB_FILE")" "3" "two jobs and the 
 refused() {
   local program
   program=$(printf '%s' "$CERTCRON_SOURCE_DIR/tests/e2e/support/fake-crontab" | sed 's/[][\.*^$+?(){}|]/\\&/g')
-  printf '^certcron: error: the crontab program refused the new table \\(`%s -` exited with status 1\\): %s$' \
+  printf '^certcron: error: the crontab program refused the new table \\(`%s -` exited with status 1\\): %s; nothing was changed$' \
     "$program" "$1"
 }
 before=$(cat "$FAKE_CRONTAB_FILE")
