@@ -41,12 +41,6 @@ expect_intact() {
   got=$(sqlite3 -batch "$1" 'PRAGMA integrity_check' 2>&1)
   expect_eq "$got" "ok" "$2: PRAGMA integrity_check is ok"
 }
-# gone PID: the process has ended (a zombie too: what a killed group leaves to init counts).
-gone() {
-  local state
-  state=$(ps -o stat= -p "$1" 2>/dev/null)
-  [ -z "$state" ] || [ "${state:0:1}" = Z ]
-}
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 
 # certs FILE N DAYS_OUT: a CSV of N mentors whose certifications expire DAYS_OUT days after t0.

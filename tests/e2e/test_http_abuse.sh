@@ -24,17 +24,8 @@ token=$("$py_real" -c 'import secrets; print(secrets.token_hex(16))')
 
 server_pid=""
 trap '[ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-CERTCRON_NOW=$t0 CERTCRON_TOKEN=$token "$CERTCRON_BIN" --db "$db" --config "$cfg" serve --listen 127.0.0.1:0 \
-  --threads 2 >"$SCRATCH/serve.out" 2>"$SCRATCH/serve.err" &
-server_pid=$!
-listening() { grep -q '^certcron: listening on http://' "$SCRATCH/serve.err" || ! kill -0 "$server_pid" 2>/dev/null; }
-wait_for 15 listening || true
-port=$(sed -En 's|^certcron: listening on http://127\.0\.0\.1:([0-9]+)( .*)?$|\1|p' "$SCRATCH/serve.err" | head -n 1)
-if [ -n "$port" ]; then ok; else
-  status=- out="" err=$(cat "$SCRATCH/serve.err"); not_ok "serve --listen 127.0.0.1:0 starts within 15 s"
-  finish
-  exit 1
-fi
+start_server serve CERTCRON_NOW=$t0 CERTCRON_TOKEN=$token --db "$db" --config "$cfg" serve --listen 127.0.0.1:0 --threads 2
+started_or_stop "serve --listen 127.0.0.1:0 starts within 15 s"
 
 rc=0
 timeout 300 "$py_real" "$support/http_abuse.py" --port "$port" --token "$token" --expect "$SCRATCH/expect" \
@@ -50,9 +41,7 @@ c.request("GET", "/healthz")
 print(c.getresponse().status)' "$port" 2>&1)
 expect_eq "$healthz" 200 "a normal GET /healthz still succeeds after every case"
 
-kill -TERM "$server_pid" 2>/dev/null
-wait_for 40 eval '! kill -0 '"$server_pid"' 2>/dev/null' || kill -KILL "$server_pid" 2>/dev/null
-wait "$server_pid" && stop_status=0 || stop_status=$?
+stop_server "$server_pid" TERM
 server_pid=""
 expect_eq "$stop_status" 0 "the server stops on SIGTERM with exit 0"
 

@@ -69,23 +69,13 @@ step "a job never run" 2026-03-26T09:25:00Z create --name new_import --cron '15 
 step "a disabled job" 2026-03-26T09:25:00Z create --name old_export --cron '0 5 * * *' --tz UTC --disabled
 step "the simple job pings starting" 2026-03-26T09:30:00Z ping hourly_sync starting
 
-# start_server NAME [VAR=VALUE...]: `certcron serve` on an ephemeral port of 127.0.0.1, with
-# "now" pinned; leaves $port (empty when it did not start) and $server_err.
-start_server() {
+# start_page_server NAME [VAR=VALUE...]: `certcron serve` on an ephemeral port of 127.0.0.1,
+# with "now" pinned (lib.sh's start_server); leaves $port and $server_err, or ends the suite.
+start_page_server() {
   local name=$1
   shift
-  server_err="$SCRATCH/$name.err"
-  env CERTCRON_NOW=2026-03-26T09:40:00Z "$@" "$CERTCRON_BIN" serve --listen 127.0.0.1:0 \
-    >"$SCRATCH/$name.out" 2>"$server_err" &
-  server_pids="$server_pids $!"
-  wait_for 15 grep -q '^certcron: listening on http://' "$server_err" || true
-  port=$(sed -En 's|^certcron: listening on http://127\.0\.0\.1:([0-9]+)( .*)?$|\1|p' "$server_err" | head -n 1)
-  if [ -n "$port" ]; then ok; else
-    err=$(cat "$server_err")
-    not_ok "$name: serve --listen 127.0.0.1:0 starts within 15 s"
-    finish
-    exit 1
-  fi
+  start_server "$name" CERTCRON_NOW=2026-03-26T09:40:00Z "$@" serve --listen 127.0.0.1:0 || true
+  started_or_stop "$name: serve --listen 127.0.0.1:0 starts within 15 s"
 }
 
 # browser ARGS... URL: headless Chromium, its own profile in the scratch folder.
@@ -112,7 +102,7 @@ screenshot() {
 }
 
 # --- the open server (no token): the pages in a browser
-start_server open
+start_page_server open
 base="http://127.0.0.1:$port"
 
 dom overview "$base/"
@@ -162,7 +152,7 @@ expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$base/jobs/cron-404")" 404 
 
 # --- a server with a token
 token=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-start_server token CERTCRON_TOKEN="$token"
+start_page_server token CERTCRON_TOKEN="$token"
 base="http://127.0.0.1:$port"
 code=$(curl -s -o "$SCRATCH/login.html" -w '%{http_code}' "$base/")
 expect_eq "$code" 401 "without the token, / is 401"

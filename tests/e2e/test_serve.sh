@@ -31,46 +31,6 @@ contract() {
   count_checks "$log" "$rc" serve_contract.py
 }
 
-# start_server NAME [VAR=VALUE...] ARGS...: runs `certcron ARGS...` in the background with those
-# variables, stderr in $SCRATCH/NAME.err, and waits up to 15 s for its listening line. Leaves
-# $server_pid, $server_err and $port; false when it did not start.
-start_server() {
-  local name=$1 envs=()
-  shift
-  while [ $# -gt 0 ] && [[ $1 =~ ^[A-Z_]+= ]]; do envs+=("$1"); shift; done
-  server_err="$SCRATCH/$name.err"
-  env "${envs[@]}" "$CERTCRON_BIN" "$@" >"$SCRATCH/$name.out" 2>"$server_err" &
-  server_pid=$!
-  server_pids="$server_pids $server_pid"
-  wait_for 15 listening_or_gone "$server_pid" "$server_err" || true
-  port=$(sed -En 's|^certcron: listening on http://[^ ]*:([0-9]+)( .*)?$|\1|p' "$server_err" | head -n 1)
-  [ -n "$port" ]
-}
-listening_or_gone() { grep -q '^certcron: listening on http://' "$2" || gone "$1"; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
-# stop_server PID [SIGNAL]: sends SIGNAL (TERM), waits up to 40 s; $stop_status is the exit
-# status, or "timeout" (then the server is killed).
-stop_server() {
-  kill -"${2:-TERM}" "$1" 2>/dev/null
-  if wait_for 40 gone "$1"; then
-    wait "$1" && stop_status=0 || stop_status=$?
-  else
-    kill -KILL "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-    stop_status=timeout
-  fi
-}
-# use_server_err: the server's stderr in $err for expect_err, its exit in $status.
-use_server_err() { err=$(cat "$server_err"); out=""; status=${stop_status:-running}; }
-started_or_stop() {
-  if [ -n "$port" ]; then ok; else
-    use_server_err
-    not_ok "$1"
-    finish
-    exit 1
-  fi
-}
-
 # --- the document, before any server
 contract static
 

@@ -67,17 +67,8 @@ expect_status 0 "create the job the command line updates"
 token=$("$py_real" -c 'import secrets; print(secrets.token_hex(16))')
 server_pid="" loop_pids=""
 trap 'for p in $loop_pids $server_pid; do kill -KILL "$p" 2>/dev/null; done; rm -rf "$SCRATCH"' EXIT
-CERTCRON_TOKEN=$token "$CERTCRON_BIN" --db "$db" --config "$cfg" serve --listen 127.0.0.1:0 --threads 2 \
-  >"$SCRATCH/serve.out" 2>"$SCRATCH/serve.err" &
-server_pid=$!
-listening() { grep -q '^certcron: listening on http://' "$SCRATCH/serve.err" || ! kill -0 "$server_pid" 2>/dev/null; }
-wait_for 15 listening || true
-port=$(sed -En 's|^certcron: listening on http://127\.0\.0\.1:([0-9]+)( .*)?$|\1|p' "$SCRATCH/serve.err" | head -n 1)
-if [ -n "$port" ]; then ok; else
-  status=- out="" err=$(cat "$SCRATCH/serve.err"); not_ok "serve --listen 127.0.0.1:0 starts within 15 s"
-  finish
-  exit 1
-fi
+start_server serve CERTCRON_TOKEN=$token --db "$db" --config "$cfg" serve --listen 127.0.0.1:0 --threads 2
+started_or_stop "serve --listen 127.0.0.1:0 starts within 15 s"
 
 # tally FILE CODE: one line per command, its exit status.
 tally() { echo "$2" >>"$1"; }
@@ -177,9 +168,7 @@ count_checks "$SCRATCH/final.log" 0 "the final state check"
 expect_eq "$(sqlite3 "$db" "select description from jobs where name = 'soak_cli'")" \
   "$(cat "$SCRATCH/cli_last" 2>/dev/null || echo none)" "soak_cli holds the command line's last description"
 
-kill -TERM "$server_pid" 2>/dev/null
-wait_for 40 eval '! kill -0 '"$server_pid"' 2>/dev/null' || kill -KILL "$server_pid" 2>/dev/null
-wait "$server_pid" && stop_status=0 || stop_status=$?
+stop_server "$server_pid" TERM
 server_pid=""
 expect_eq "$stop_status" 0 "the server stops on SIGTERM with exit 0"
 err=$(cat "$SCRATCH/serve.err") out="" status=0
