@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <charconv>
 #include <initializer_list>
-#include <limits>
 
 namespace certcron::http {
 namespace {
@@ -80,13 +79,11 @@ Result<void> read_int(const Json& object, const std::string& field, std::optiona
   if (!found->is_number_integer()) {
     return fail(wrong_type(field, "a whole number"));
   }
-  // Read as int64, 2^63 to 2^64-1 would wrap to negative numbers: they are out of range too.
-  const auto value = found->get<std::int64_t>();
-  if ((found->is_number_unsigned() && value < 0) || value < std::numeric_limits<int>::min() ||
-      value > std::numeric_limits<int>::max()) {
+  const auto value = json::whole_number_as_int(*found);
+  if (!value) {
     return fail(Error::invalid(field, "The " + field + " is out of range."));
   }
-  out = static_cast<int>(value);
+  out = *value;
   return {};
 }
 

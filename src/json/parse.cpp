@@ -3,6 +3,8 @@
 #include "core/requests.hpp"
 #include "util/utf8.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -225,6 +227,21 @@ Result<nlohmann::json> parse_client_json(std::string_view text, const std::strin
     field = "value";  // an element of an array
   }
   return fail(Error::invalid(*path, invalid_text_message(field, *problem)));
+}
+
+std::optional<int> whole_number_as_int(const nlohmann::json& value) {
+  if (value.is_number_unsigned()) {
+    const auto number = value.get<std::uint64_t>();
+    if (number > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<int>(number);
+  }
+  const auto number = value.get<std::int64_t>();
+  if (number < std::numeric_limits<int>::min() || number > std::numeric_limits<int>::max()) {
+    return std::nullopt;
+  }
+  return static_cast<int>(number);
 }
 
 }  // namespace certcron::json

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,9 @@ namespace certcron::json {
 // with the core's message for it (invalid_text_message), its byte counted in the decoded
 // value; any other fault is Error::usage(not_json).
 Result<nlohmann::json> parse_client_json(std::string_view text, const std::string& not_json);
+
+// A whole-number value (is_number_integer()) as an int; nullopt when it is outside int's
+// range, 2^63 to 2^64-1 included (read as int64 they would wrap to negative numbers).
+std::optional<int> whole_number_as_int(const nlohmann::json& value);
 
 }  // namespace certcron::json

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <iterator>
-#include <limits>
 
 namespace certcron::json {
 namespace {
@@ -59,17 +58,14 @@ Result<CreateJobRequest> read_entry(const Parsed& item, const std::string& where
       if (!value.is_number_integer()) {
         return fail(wrong_type(key, "a whole number"));
       }
-      // Read as int64, 2^63 to 2^64-1 would wrap to negative numbers: out of range too.
-      const auto number = value.get<std::int64_t>();
-      if ((value.is_number_unsigned() && number < 0) || number < std::numeric_limits<int>::min() ||
-          number > std::numeric_limits<int>::max()) {
+      const auto number = whole_number_as_int(value);
+      if (!number) {
         errors[key].push_back("The " + field.key() + " is out of range.");
         continue;
       }
       (field.key() == "frequency_in_minutes"     ? entry.frequency_in_minutes
        : field.key() == "grace_time_in_minutes" ? entry.grace_time_in_minutes
-                                                : entry.max_runtime_in_minutes) =
-          static_cast<int>(number);
+                                                : entry.max_runtime_in_minutes) = *number;
     } else {
       if (!value.is_string()) {
         return fail(wrong_type(key, "a string"));
