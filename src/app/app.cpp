@@ -6,18 +6,13 @@
 #include "delivery/factory.hpp"
 #include "delivery/curl_library.hpp"
 #include "delivery/http_client.hpp"
-#include "store/database.hpp"
-#include "store/job_store.hpp"
-#include "store/ping_store.hpp"
-#include "store/reminder_store.hpp"
+#include "store/open.hpp"
 #include "util/file.hpp"
 #include "util/process_alive.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
-
-#include <SQLiteCpp/Database.h>
 
 namespace certcron::app {
 namespace {
@@ -43,10 +38,7 @@ class DeferredCrontab final : public CrontabSync {
 
 // The adapters' concrete types stay out of the header.
 struct App::Parts {
-  std::unique_ptr<SQLite::Database> database;
-  std::unique_ptr<store::SqliteJobStore> job_store;
-  std::unique_ptr<store::SqliteReminderStore> reminder_store;
-  std::unique_ptr<store::SqlitePingStore> ping_store;
+  std::unique_ptr<store::Stores> stores;
 };
 
 Result<Settings> load_settings(const SettingsFlags& flags) {
@@ -76,24 +68,21 @@ App::App(const Settings& settings, const Clock& clock)
 App::~App() = default;
 
 Result<std::unique_ptr<App>> App::open(const Settings& settings, const Clock& clock) {
-  auto database = store::open_database(settings.db_path);
-  if (!database) {
-    return fail(database.error());
+  auto stores = store::open_stores(settings.db_path);
+  if (!stores) {
+    return fail(stores.error());
   }
   std::unique_ptr<App> app(new App(settings, clock));
   Parts& parts = *app->parts_;
-  parts.database = std::move(*database);
-  parts.job_store = std::make_unique<store::SqliteJobStore>(*parts.database, settings.db_path);
-  parts.reminder_store = std::make_unique<store::SqliteReminderStore>(*parts.database);
-  app->store_ = parts.job_store.get();
-  app->reminder_store_ = parts.reminder_store.get();
+  parts.stores = std::move(*stores);
+  app->store_ = &parts.stores->jobs();
+  app->reminder_store_ = &parts.stores->reminders();
   app->crontab_sync_ = std::make_unique<DeferredCrontab>(*app);
   const RunLiveness liveness = process_liveness();
   app->jobs_ = std::make_unique<JobService>(*app->store_, clock, app->crontab_sync_.get(), liveness);
   app->runs_ = std::make_unique<RunService>(*app->store_, *app->reminder_store_, clock, liveness);
   app->monitor_ = std::make_unique<MonitorService>(*app->store_, clock, liveness);
-  parts.ping_store = std::make_unique<store::SqlitePingStore>(*parts.database);
-  app->pings_ = std::make_unique<PingService>(*app->store_, *parts.ping_store, clock);
+  app->pings_ = std::make_unique<PingService>(*app->store_, parts.stores->pings(), clock);
   return app;
 }
 

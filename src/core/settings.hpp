@@ -33,6 +33,15 @@ struct MonitoringConfig {
   int heartbeat_timeout_seconds = 10;
 };
 
+// [cluster]: several hosts (or Kubernetes Jobs) sharing one PostgreSQL database. A run's
+// claim names its owner and holds a lease: a claim whose owner stopped renewing it is taken
+// over by another host once the lease has passed (a process on another host cannot be
+// asked whether it is alive).
+struct ClusterConfig {
+  std::string owner;        // empty = this host's name; CERTCRON_OWNER overrides
+  int lease_seconds = 900;  // how long a claim outlives its last renewal
+};
+
 // All paths are absolute and lexically normal once loading succeeded (crontab.program stays a
 // bare name when it has no '/').
 struct Settings {
@@ -48,6 +57,7 @@ struct Settings {
   MonitoringConfig monitoring;
   CrontabConfig crontab;
   ServerConfig server;
+  ClusterConfig cluster;
 };
 
 // The one log in the state folder: every run's line (core/run_log), and what the crontab

@@ -1,0 +1,49 @@
+#include "store/open.hpp"
+
+#include "store/database.hpp"
+#include "store/job_store.hpp"
+#include "store/ping_store.hpp"
+#include "store/reminder_store.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+namespace certcron::store {
+namespace {
+
+class SqliteStores final : public Stores {
+ public:
+  SqliteStores(std::unique_ptr<SQLite::Database> database, const std::string& path)
+      : database_(std::move(database)),
+        jobs_(*database_, path),
+        reminders_(*database_),
+        pings_(*database_) {}
+
+  JobStore& jobs() override { return jobs_; }
+  reminders::ReminderStore& reminders() override { return reminders_; }
+  PingStore& pings() override { return pings_; }
+
+ private:
+  std::unique_ptr<SQLite::Database> database_;  // first in, last out: the stores use it
+  SqliteJobStore jobs_;
+  SqliteReminderStore reminders_;
+  SqlitePingStore pings_;
+};
+
+}  // namespace
+
+bool is_postgresql(std::string_view db) {
+  return db.starts_with("postgresql:") || db.starts_with("postgres:");
+}
+
+Result<std::unique_ptr<Stores>> open_stores(const std::string& db) {
+  if (is_postgresql(db)) {
+    return fail(Error::failed("this certcron was built without PostgreSQL support"));
+  }
+  auto database = open_database(db);
+  if (!database) {
+    return fail(database.error());
+  }
+  return std::unique_ptr<Stores>(std::make_unique<SqliteStores>(std::move(*database), db));
+}
+
+}  // namespace certcron::store
