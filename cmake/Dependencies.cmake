@@ -32,5 +32,13 @@ if(NOT CURL_INCLUDE_DIR)
     "(or run scripts/install-deps as root).")
 endif()
 
+# libpq likewise, loaded the first time a postgresql:// database is opened.
+find_path(PostgreSQL_INCLUDE_DIRS libpq-fe.h PATH_SUFFIXES postgresql)
+if(NOT PostgreSQL_INCLUDE_DIRS)
+  message(FATAL_ERROR
+    "certcron: libpq-fe.h not found. Install the Debian package 'libpq-dev' "
+    "(or run scripts/install-deps as root).")
+endif()
+
 # Boost.Beast and Asio for `certcron serve`: header-only, included by src/http/server.cpp only.
 certcron_require(Boost libboost1.81-dev 1.81)

@@ -1,8 +1,9 @@
 #include "delivery/curl_library.hpp"
 
+#include "util/shared_library.hpp"
+
 #include <dlfcn.h>
 
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -10,17 +11,7 @@
 namespace certcron::delivery {
 namespace {
 
-// dlsym returns an object pointer; copying its bits is the portable way to a function pointer.
-template <class F>
-bool resolve(void* handle, const char* name, F& out) {
-  void* symbol = dlsym(handle, name);
-  if (symbol == nullptr) {
-    return false;
-  }
-  static_assert(sizeof(F) == sizeof(symbol));
-  std::memcpy(&out, &symbol, sizeof out);
-  return true;
-}
+using util::resolve_symbol;
 
 Result<CurlApi> open_library(const char* library) {
   void* handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
@@ -32,15 +23,15 @@ Result<CurlApi> open_library(const char* library) {
                               "); install it: apt-get install libcurl4"));
   }
   CurlApi api;
-  const bool ok = resolve(handle, "curl_global_init", api.global_init) &&
-                  resolve(handle, "curl_easy_init", api.easy_init) &&
-                  resolve(handle, "curl_easy_setopt", api.easy_setopt) &&
-                  resolve(handle, "curl_easy_perform", api.easy_perform) &&
-                  resolve(handle, "curl_easy_getinfo", api.easy_getinfo) &&
-                  resolve(handle, "curl_easy_cleanup", api.easy_cleanup) &&
-                  resolve(handle, "curl_easy_strerror", api.easy_strerror) &&
-                  resolve(handle, "curl_slist_append", api.slist_append) &&
-                  resolve(handle, "curl_slist_free_all", api.slist_free_all);
+  const bool ok = resolve_symbol(handle, "curl_global_init", api.global_init) &&
+                  resolve_symbol(handle, "curl_easy_init", api.easy_init) &&
+                  resolve_symbol(handle, "curl_easy_setopt", api.easy_setopt) &&
+                  resolve_symbol(handle, "curl_easy_perform", api.easy_perform) &&
+                  resolve_symbol(handle, "curl_easy_getinfo", api.easy_getinfo) &&
+                  resolve_symbol(handle, "curl_easy_cleanup", api.easy_cleanup) &&
+                  resolve_symbol(handle, "curl_easy_strerror", api.easy_strerror) &&
+                  resolve_symbol(handle, "curl_slist_append", api.slist_append) &&
+                  resolve_symbol(handle, "curl_slist_free_all", api.slist_free_all);
   if (!ok) {
     dlclose(handle);
     return fail(Error::failed(std::string(library) +

@@ -21,24 +21,7 @@ const std::string kRecentFlips = kSelectFlips + " WHERE job_seq = ? ORDER BY seq
 // flips_pending is a partial index on exactly these rows.
 const std::string kPendingFlips = kSelectFlips + " WHERE alert = 'pending' ORDER BY seq";
 
-Flip flip_from_row(const Row& row) {
-  Flip flip;
-  flip.seq = row.int64(0);
-  flip.job_seq = row.int64(1);
-  flip.at = to_seconds(row.int64(2));
-  flip.from = parse_monitor_state(row.text(3)).value_or(MonitorState::up);
-  flip.to = parse_monitor_state(row.text(4)).value_or(MonitorState::up);
-  flip.reason = row.text(5);
-  flip.slot = optional_seconds(row, 6);
-  if (!row.is_null(7)) {
-    flip.run_seq = row.int64(7);
-  }
-  flip.alert = parse_alert_status(row.text(8)).value_or(AlertStatus::none);
-  flip.attempts = row.integer(9);
-  flip.alert_error = row.text(10);
-  flip.alerted_at = optional_seconds(row, 11);
-  return flip;
-}
+Flip flip_from_row(const Row& row) { return mapping::read_flip(row); }
 
 }  // namespace
 

@@ -92,35 +92,7 @@ class RollbackUnlessCommitted {
 
 namespace rows {
 
-Job job_from_row(const Row& row, int first) {
-  auto at = [first](int index) { return first + index; };
-  Job job;
-  job.seq = row.int64(at(0));
-  JobDefinition& def = job.definition;
-  def.name = row.text(at(1));
-  def.description = row.text(at(2));
-  def.type = row.text(at(3)) == "simple" ? ScheduleType::simple : ScheduleType::cron;
-  def.cron_expression = row.text(at(4));          // "" when NULL
-  def.frequency_in_minutes = row.integer(at(5));  // 0 when NULL
-  def.grace_time_in_minutes = row.integer(at(6));
-  def.server_timezone = row.text(at(7));
-  def.enabled = row.integer(at(8)) != 0;
-  job.uuid = row.text(at(9));
-  job.created_at = to_seconds(row.int64(at(10)));
-  job.updated_at = to_seconds(row.int64(at(11)));
-  if (!row.is_null(at(12))) {
-    job.latest_result = parse_latest_result(row.text(at(12)));
-  }
-  job.latest_ping_at = optional_seconds(row, at(13));
-  if (!row.is_null(at(14))) {
-    job.snooze = Snooze{to_seconds(row.int64(at(14))), row.integer(at(15))};
-  }
-  if (!row.is_null(at(16))) {
-    def.max_runtime_in_minutes = row.integer(at(16));
-  }
-  def.catch_up = row.integer(at(17)) != 0;
-  return job;
-}
+Job job_from_row(const Row& row, int first) { return mapping::read_job(row, first); }
 
 }  // namespace rows
 

@@ -14,25 +14,16 @@ using namespace rows;
 constexpr const char* kPingColumns =
     "seq, job_seq, at, kind, exit_code, runtime_ms, message, body, rid, source, remote";
 
-Ping ping_from_row(SQLite::Statement& row) {
-  Ping ping;
-  ping.seq = row.getColumn(0).getInt64();
-  ping.job_seq = row.getColumn(1).getInt64();
-  ping.at = to_seconds(row.getColumn(2).getInt64());
-  ping.kind = parse_ping_kind(row.getColumn(3).getString()).value_or(PingKind::log);
-  if (!row.getColumn(4).isNull()) {
-    ping.exit_code = row.getColumn(4).getInt();
-  }
-  if (!row.getColumn(5).isNull()) {
-    ping.runtime_ms = row.getColumn(5).getInt64();
-  }
-  ping.message = row.getColumn(6).getString();
-  ping.body = row.getColumn(7).getString();
-  ping.rid = row.getColumn(8).getString();
-  ping.source = row.getColumn(9).getString() == "http" ? PingSource::http : PingSource::cli;
-  ping.remote = row.getColumn(10).getString();
-  return ping;
-}
+// The statement's current row as mapping::read_ping reads it.
+struct StatementRow {
+  SQLite::Statement& statement;
+  bool is_null(int index) const { return statement.getColumn(index).isNull(); }
+  std::int64_t int64(int index) const { return statement.getColumn(index).getInt64(); }
+  int integer(int index) const { return statement.getColumn(index).getInt(); }
+  std::string text(int index) const { return statement.getColumn(index).getString(); }
+};
+
+Ping ping_from_row(SQLite::Statement& row) { return mapping::read_ping(StatementRow{row}); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include "core/job.hpp"
 #include "core/store.hpp"
+#include "store/row_mapping.hpp"
 #include "store/statement_cache.hpp"
 
 #include <SQLiteCpp/Column.h>
@@ -16,15 +17,9 @@
 
 namespace certcron::store::rows {
 
-inline Seconds to_seconds(std::int64_t value) { return Seconds{std::chrono::seconds{value}}; }
-inline std::int64_t from_seconds(Seconds value) { return value.time_since_epoch().count(); }
-
-inline std::optional<Seconds> optional_seconds(const Row& row, int index) {
-  if (row.is_null(index)) {
-    return std::nullopt;
-  }
-  return to_seconds(row.int64(index));
-}
+using mapping::from_seconds;
+using mapping::optional_seconds;
+using mapping::to_seconds;
 
 inline void bind_optional_seconds(SQLite::Statement& statement, int index,
                                   std::optional<Seconds> value) {

@@ -76,26 +76,7 @@ JobWithLastRun job_with_last_run_from_row(const Row& row) {
 
 namespace rows {
 
-Run run_from_row(const Row& row, int first) {
-  auto at = [first](int index) { return first + index; };
-  Run run;
-  run.seq = row.int64(at(0));
-  run.job_seq = row.int64(at(1));
-  run.trigger = parse_run_trigger(row.text(at(2))).value_or(RunTrigger::manual);
-  run.scheduled_for = optional_seconds(row, at(3));
-  run.started_at = to_seconds(row.int64(at(4)));
-  run.completed_at = optional_seconds(row, at(5));
-  run.status = parse_run_status(row.text(at(6))).value_or(RunStatus::failed);
-  run.dry_run = row.integer(at(7)) != 0;
-  run.pid = row.int64(at(8));
-  if (!row.is_null(at(9))) {
-    run.result = RunResult{row.int64(at(9)), row.int64(at(10)), row.int64(at(11)),
-                           row.int64(at(12)), {}};
-  }
-  run.error_message = row.text(at(13));
-  run.pid_start = row.int64(at(14));
-  return run;
-}
+Run run_from_row(const Row& row, int first) { return mapping::read_run(row, first); }
 
 }  // namespace rows
 
