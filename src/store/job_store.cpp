@@ -1,5 +1,6 @@
 #include "store/job_store.hpp"
 
+#include "store/common.hpp"
 #include "store/database.hpp"
 #include "store/rows.hpp"
 #include "store/statement_cache.hpp"
@@ -51,20 +52,6 @@ void bind_definition(SQLite::Statement& statement, const JobDefinition& def) {
   statement.bind(":catch_up", def.catch_up ? 1 : 0);
 }
 
-std::string random_uuid() {
-  std::random_device device;
-  std::array<unsigned, 4> words{device(), device(), device(), device()};
-  words[1] = (words[1] & 0xffff0fffu) | 0x00004000u;  // version 4
-  words[2] = (words[2] & 0x3fffffffu) | 0x80000000u;  // RFC 4122 variant
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%08x-%04x-%04x-%04x-%04x%08x", words[0], words[1] >> 16,
-                words[1] & 0xffffu, words[2] >> 16, words[2] & 0xffffu, words[3]);
-  return buffer;
-}
-
-Error duplicate_name_error() {
-  return Error::invalid("name", "There already exist a cron check with this name.");
-}
 
 // Rolls the open transaction back unless it was committed; as SQLite::Transaction does, but
 // through the cached ROLLBACK statement.

@@ -75,9 +75,6 @@ class SqliteJobStore final : public JobStore {
   Result<std::optional<Job>> find_job_where(const std::string& sql,
                                             const std::function<void(SQLite::Statement&)>& bind);
   Result<std::optional<Run>> find_run_where(const std::string& sql, std::int64_t value);
-  // Why inserting `refused` broke a uniqueness rule of runs: the running run it met, or the
-  // slot already run; an error reading the running run is returned as it is.
-  Error conflict_for(const Run& refused);
   // Runs a prepared UPDATE of one job's row; not_found when no row matched.
   Result<void> update_job_row(std::int64_t job_seq, const char* sql,
                               const std::function<void(SQLite::Statement&)>& bind);

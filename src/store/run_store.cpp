@@ -1,3 +1,4 @@
+#include "store/common.hpp"
 #include "store/database.hpp"
 #include "store/job_store.hpp"
 #include "store/rows.hpp"
@@ -156,25 +157,6 @@ Result<std::optional<JobWithLastRun>> SqliteJobStore::find_job_with_last_run_whe
   return found;
 }
 
-Error SqliteJobStore::conflict_for(const Run& refused) {
-  auto holder = running_run(refused.job_seq);
-  if (!holder) {
-    // Not knowing which rule was broken, say nothing rather than guess one.
-    return holder.error();
-  }
-  if (*holder) {
-    const Run& other = **holder;
-    return Error::conflict("job " + refused.job_id() + " is already running (" + other.id() +
-                           ", started " + util::format_rfc3339(other.started_at) + ", pid " +
-                           std::to_string(other.pid) + ")");
-  }
-  if (refused.scheduled_for) {
-    return Error::conflict("job " + refused.job_id() + " already has a run for the slot " +
-                           util::format_rfc3339(*refused.scheduled_for));
-  }
-  // Outside a transaction the running run may have finished since the insert was refused.
-  return Error::conflict("job " + refused.job_id() + " was already running; try again");
-}
 
 Result<Run> SqliteJobStore::insert_run(const Run& run) {
   try {
@@ -194,7 +176,7 @@ Result<Run> SqliteJobStore::insert_run(const Run& run) {
     if (!is_unique_violation(error)) {
       return fail(error_from_exception(error));
     }
-    return fail(conflict_for(run));
+    return fail(run_conflict(*this, run));
   }
   Run stored = run;
   stored.seq = db_.getLastInsertRowid();

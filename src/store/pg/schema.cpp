@@ -160,11 +160,18 @@ struct Step {
 
 constexpr Step kSteps[] = {{1, kVersion1}};
 
+// 0 for a database certcron never touched (no certcron_meta: undefined_table).
 int read_version(Connection& connection) {
-  auto rows = connection.query(
-      "SELECT coalesce((SELECT value::integer FROM certcron_meta WHERE key = 'schema_version'), 0)"
-      " WHERE to_regclass('certcron_meta') IS NOT NULL");
-  return rows.empty() ? 0 : rows[0].integer(0);
+  try {
+    auto rows = connection.query(
+        "SELECT value::integer FROM certcron_meta WHERE key = 'schema_version'");
+    return rows.empty() ? 0 : rows[0].integer(0);
+  } catch (const Failure& error) {
+    if (error.sqlstate() == "42P01" && connection.depth() == 0) {
+      return 0;
+    }
+    throw;
+  }
 }
 
 }  // namespace
