@@ -142,8 +142,21 @@ void read_monitoring(TableReader& reader, MonitoringConfig& out) {
   reader.report_unknown_keys();
 }
 
+void read_cluster(TableReader& reader, ClusterConfig& out) {
+  reader.non_empty_string("owner", out.owner);
+  reader.integer("lease_seconds", out.lease_seconds, 60, 86400);
+  reader.report_unknown_keys();
+}
+
 void read_root(TableReader& reader, Settings& out) {
-  reader.path("db", out.db_path);
+  // A PostgreSQL URL as written; anything else is a path, relative to the file's folder.
+  if (std::string db; reader.string("db", db)) {
+    if (is_postgresql_url(db)) {
+      out.db_path = db;
+    } else {
+      reader.path("db", out.db_path);
+    }
+  }
   reader.path("state_dir", out.state_dir);
   reader.string("default_timezone", out.default_timezone);
   with_table(reader, "reminders",
@@ -153,6 +166,7 @@ void read_root(TableReader& reader, Settings& out) {
   with_table(reader, "server", [&](TableReader& table) { read_server(table, out.server); });
   with_table(reader, "monitoring",
              [&](TableReader& table) { read_monitoring(table, out.monitoring); });
+  with_table(reader, "cluster", [&](TableReader& table) { read_cluster(table, out.cluster); });
   reader.report_unknown_keys();
 }
 

@@ -3,6 +3,9 @@
 #include "config/config_file.hpp"
 #include "config/paths.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -83,6 +86,44 @@ void fill_default_outboxes(Settings& settings) {
   }
 }
 
+// A password in the database URL stays where only its owner reads it: CERTCRON_DB (the
+// process's environment) or a config file others cannot read; never a command line, which
+// every user sees in ps.
+Result<void> check_database_password(const Settings& settings, const std::optional<Given>& given) {
+  if (!is_postgresql_url(settings.db_path) || !database_url_has_password(settings.db_path)) {
+    return {};
+  }
+  const std::string advice =
+      "put the password in ~/.pgpass or a libpq service file (or in CERTCRON_DB)";
+  if (given && given->origin == "--db") {
+    return fail(Error::usage("the --db URL carries a password, which every user can read in "
+                             "ps: " + advice));
+  }
+  struct stat info {};
+  if (!given && ::stat(settings.config_path.c_str(), &info) == 0 && (info.st_mode & S_IROTH) != 0) {
+    return fail(Error::usage("the config file " + settings.config_path +
+                             " holds a database password and every user can read it: chmod o-r " +
+                             settings.config_path + ", or " + advice));
+  }
+  return {};
+}
+
+// Who this process is in a claim: CERTCRON_OWNER (a Kubernetes Job's name), else [cluster]
+// owner, else the host's name.
+void fill_owner(Settings& settings, const Environment& env) {
+  if (auto owner = env("CERTCRON_OWNER"); owner && !owner->empty()) {
+    settings.cluster.owner = *owner;
+  }
+  if (settings.cluster.owner.empty()) {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0') {
+      settings.cluster.owner = name;
+    } else {
+      settings.cluster.owner = "localhost";
+    }
+  }
+}
+
 }  // namespace
 
 Result<Settings> load_settings(const SettingsOverrides& overrides, const Environment& env) {
@@ -116,13 +157,19 @@ Result<Settings> load_settings(const SettingsOverrides& overrides, const Environ
   if (!db) {
     return fail(db.error());
   }
-  if (*db) {
+  if (*db && is_postgresql_url((*db)->value)) {
+    settings.db_path = (*db)->value;
+  } else if (*db) {
     auto path = resolve_given(**db, home);
     if (!path) {
       return fail(path.error());
     }
     settings.db_path = *path;
   }
+  if (auto checked = check_database_password(settings, *db); !checked) {
+    return fail(checked.error());
+  }
+  fill_owner(settings, env);
   fill_default_outboxes(settings);
   fill_default_alert_address(settings);
   return settings;

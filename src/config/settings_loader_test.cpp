@@ -181,3 +181,80 @@ TEST_SUITE("config.loader") {
     CHECK(settings->alerts.delivery.outbox == "/srv/alerts");
   }
 }
+
+TEST_SUITE("config.loader") {
+  TEST_CASE("a PostgreSQL URL is taken as written from the flag, the environment and the file") {
+    TempDir dir;
+    const std::string url = "postgresql://certcron@db1,db2/certcron?target_session_attrs=read-write";
+    dir.write("config/certcron/config.toml", "db = \"" + url + "\"\n");
+    auto from_file = load_settings({}, environment_in(dir));
+    REQUIRE(from_file);
+    CHECK(from_file->db_path == url);
+    auto from_env = load_settings({}, environment_in(dir, {{"CERTCRON_DB", "postgres:///jobs"}}));
+    REQUIRE(from_env);
+    CHECK(from_env->db_path == "postgres:///jobs");
+    auto from_flag = load_settings({.db_flag = "postgresql:///flag"}, environment_in(dir));
+    REQUIRE(from_flag);
+    CHECK(from_flag->db_path == "postgresql:///flag");
+  }
+
+  TEST_CASE("a password in a --db URL is refused: every user reads command lines in ps") {
+    TempDir dir;
+    auto settings =
+        load_settings({.db_flag = "postgresql://app:s3cret@db/certcron"}, environment_in(dir));
+    REQUIRE_FALSE(settings);
+    CHECK(settings.error().kind == ErrorKind::usage);
+    CHECK(settings.error().message.find("s3cret") == std::string::npos);
+    CHECK(settings.error().message.find(".pgpass") != std::string::npos);
+    // The environment is the process owner's alone.
+    auto from_env =
+        load_settings({}, environment_in(dir, {{"CERTCRON_DB", "postgresql://app:s3cret@db/x"}}));
+    CHECK(from_env);
+  }
+
+  TEST_CASE("a config file holding a database password must not be readable by others") {
+    TempDir dir;
+    dir.write("config/certcron/config.toml", "db = \"postgresql://app:s3cret@db/certcron\"\n");
+    const std::filesystem::path file = default_config(dir);
+    std::filesystem::permissions(file, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    auto readable = load_settings({}, environment_in(dir));
+    REQUIRE_FALSE(readable);
+    CHECK(readable.error().message.find("chmod o-r") != std::string::npos);
+    CHECK(readable.error().message.find("s3cret") == std::string::npos);
+    std::filesystem::permissions(file, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::remove);
+    CHECK(load_settings({}, environment_in(dir)));
+  }
+
+  TEST_CASE("[cluster] sets the owner and lease; CERTCRON_OWNER names the owner over both") {
+    TempDir dir;
+    auto defaults = load_settings({}, environment_in(dir));
+    REQUIRE(defaults);
+    CHECK_FALSE(defaults->cluster.owner.empty());  // the host's name
+    CHECK(defaults->cluster.lease_seconds == 900);
+    dir.write("config/certcron/config.toml", "[cluster]\nowner = \"cron-a\"\nlease_seconds = 600\n");
+    auto configured = load_settings({}, environment_in(dir));
+    REQUIRE(configured);
+    CHECK(configured->cluster.owner == "cron-a");
+    CHECK(configured->cluster.lease_seconds == 600);
+    auto from_env = load_settings({}, environment_in(dir, {{"CERTCRON_OWNER", "job-29400"}}));
+    REQUIRE(from_env);
+    CHECK(from_env->cluster.owner == "job-29400");
+    dir.write("config/certcron/config.toml", "[cluster]\nlease_seconds = 5\n");
+    CHECK_FALSE(load_settings({}, environment_in(dir)));
+  }
+}
+
+TEST_SUITE("config.database_url") {
+  TEST_CASE("a password is found in the user part and in a password parameter, nowhere else") {
+    using certcron::database_url_has_password;
+    CHECK(database_url_has_password("postgresql://app:pw@db/certcron"));
+    CHECK(database_url_has_password("postgresql://db/certcron?sslmode=require&password=pw"));
+    CHECK(database_url_has_password("postgres://app:@db"));
+    CHECK_FALSE(database_url_has_password("postgresql://app@db:5432/certcron"));
+    CHECK_FALSE(database_url_has_password("postgresql://db1:5432,db2:5432/certcron"));
+    CHECK_FALSE(database_url_has_password("postgresql:///certcron?host=/run/postgresql"));
+    CHECK_FALSE(database_url_has_password("postgresql://db/x?passfile=/etc/pgpass"));
+  }
+}

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace certcron {
 
@@ -42,10 +43,20 @@ struct ClusterConfig {
   int lease_seconds = 900;  // how long a claim outlives its last renewal
 };
 
+// Whether a --db value (or CERTCRON_DB, or config `db`) names a PostgreSQL database: a
+// postgresql:// or postgres:// URL in libpq's syntax. Anything else is a SQLite file's path.
+inline bool is_postgresql_url(std::string_view db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+// Whether a PostgreSQL URL carries a password (user:password@, or a password= parameter),
+// which must then not be written where others can read it (a crontab line, a command line).
+bool database_url_has_password(std::string_view url);
+
 // All paths are absolute and lexically normal once loading succeeded (crontab.program stays a
 // bare name when it has no '/').
 struct Settings {
-  std::string db_path;
+  std::string db_path;                  // a SQLite file's path, or a PostgreSQL URL
   std::string config_path;              // the file that was (or would have been) read
   bool config_named = false;            // config_path came from --config or CERTCRON_CONFIG
   bool config_file_found = false;       // false only when the default path does not exist

@@ -12,6 +12,14 @@ std::string cron_daemon_zone() {
 }
 
 Result<InstallerOptions> installer_options(const Settings& settings) {
+  // The lines carry the database as --db: a password there would be in the crontab and in
+  // every run's command line.
+  if (is_postgresql_url(settings.db_path) && database_url_has_password(settings.db_path)) {
+    return fail(Error::usage(
+        "the database URL carries a password, which the crontab lines would carry too: put it "
+        "in ~/.pgpass or a libpq service file of the user cron runs certcron as, and use a URL "
+        "without it"));
+  }
   InstallerOptions options;
   options.settings = crontab_settings(settings.crontab, settings.state_dir);
   options.paths.database = settings.db_path;

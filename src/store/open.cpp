@@ -1,5 +1,7 @@
 #include "store/open.hpp"
 
+#include "core/settings.hpp"
+
 #include "store/database.hpp"
 #include "store/job_store.hpp"
 #include "store/ping_store.hpp"
@@ -31,9 +33,7 @@ class SqliteStores final : public Stores {
 
 }  // namespace
 
-bool is_postgresql(std::string_view db) {
-  return db.starts_with("postgresql:") || db.starts_with("postgres:");
-}
+bool is_postgresql(std::string_view db) { return is_postgresql_url(db); }
 
 Result<std::unique_ptr<Stores>> open_stores(const std::string& db) {
   if (is_postgresql(db)) {

@@ -1,8 +1,8 @@
 #pragma once
 
 // Opening the stores of one database, whichever engine holds it: a path is a SQLite file
-// (created and migrated when missing), a postgresql:// or postgres:// URL (or a libpq
-// "key=value" string starting with "postgresql:") a PostgreSQL database. The three stores
+// (created and migrated when missing), a postgresql:// or postgres:// URL (libpq's syntax,
+// is_postgresql_url) a PostgreSQL database, migrated when behind. The three stores
 // share one connection, so a ping and the job's monitoring state, or a run's ledger entries
 // and its end, can be written in one transaction (JobStore::in_transaction).
 
