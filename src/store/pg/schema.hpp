@@ -11,6 +11,9 @@ namespace certcron::store::pg {
 inline constexpr int kLockClass = 0x63657274;  // "cert"
 inline constexpr int kMigrationLock = 1;
 inline constexpr int kWriterLock = 2;
+// How every certcron write transaction begins: writers queue on the lock (for up to 5 s, then
+// ErrorKind::busy), so a decision read inside one holds until it commits, as on SQLite.
+inline constexpr const char* kBeginWrite = "BEGIN; SET LOCAL lock_timeout = '5s'; SELECT pg_advisory_xact_lock(1667592820, 2)";
 
 int latest_version();
 
