@@ -75,12 +75,14 @@ std::string certification_key(std::string_view mentor_id, std::string_view certi
 
 // Writes the final name and email of each mentor of the batch (inserted in order of first
 // appearance, so their seq follows the file) and returns the rows as they were before: one
-// statement, whose snapshot the `old` read shares with the write.
+// statement, whose snapshot the `old` read shares with the write. The read probes the primary
+// key once per row of the batch (OFFSET 0 keeps the planner from hashing the whole table), so a
+// batch costs the same however many rows are stored.
 constexpr const char* kUpsertMentorsSql =
     "WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY "
     "AS t (mentor_id, name, email, ord)), "
-    "old AS (SELECT m.mentor_id, m.name, m.email FROM mentors AS m "
-    "JOIN input AS i ON i.mentor_id = m.mentor_id), "
+    "old AS (SELECT m.mentor_id, m.name, m.email FROM input AS i CROSS JOIN LATERAL "
+    "(SELECT * FROM mentors AS m WHERE m.mentor_id = i.mentor_id OFFSET 0) AS m), "
     "written AS (INSERT INTO mentors AS m (mentor_id, name, email) "
     "SELECT mentor_id, name, email FROM input ORDER BY ord "
     "ON CONFLICT (mentor_id) DO UPDATE SET name = excluded.name, email = excluded.email "
@@ -96,8 +98,8 @@ constexpr const char* kUpsertCertificationsSql =
     "issued_at, ord)), "
     "old AS (SELECT c.mentor_id, c.certification, c.expires_on, "
     "extract(epoch FROM c.expires_at)::bigint AS expires_at, coalesce(c.issued_at, '') AS "
-    "issued_at FROM certifications AS c JOIN input AS i ON i.mentor_id = c.mentor_id "
-    "AND i.certification = c.certification), "
+    "issued_at FROM input AS i CROSS JOIN LATERAL (SELECT * FROM certifications AS c "
+    "WHERE c.mentor_id = i.mentor_id AND c.certification = i.certification OFFSET 0) AS c), "
     "written AS (INSERT INTO certifications AS c (mentor_id, certification, expires_on, "
     "expires_at, issued_at) SELECT mentor_id, certification, expires_on, "
     "to_timestamp(expires_at), nullif(issued_at, '') FROM input ORDER BY ord "
@@ -248,9 +250,13 @@ void upsert_batch(Connection& connection, const std::vector<CertificationRow>& r
 // inner query walks certifications_by_expiry from the keyset cursor (a row comparison on the
 // index's columns, so each page seeks and never rescans), keeps each kind of expiry to its own
 // range (a date-only expires_on is 10 characters, an instant longer), probes the ledger's
-// primary key for the threshold and stops at the limit. Mentor and ledger rows are joined to
-// that page only: one row per ledger entry (a candidate without any has one row of NULLs),
-// threshold descending within a candidate.
+// primary key for the threshold and stops at the limit. Mentor and ledger rows are then looked
+// up for that page only: one row per ledger entry (a candidate without any has one row of
+// NULLs), threshold descending within a candidate.
+//
+// Every OFFSET 0 keeps its subquery from being merged into a join, so each stays an index probe
+// per row: merged, the planner may hash the whole ledger or mentors table for one page, and the
+// cost of a page would grow with the tables instead of with the page.
 const char* const PgReminderStore::kDueCandidatesSql =
     "SELECT c.id, m.seq, c.mentor_id, m.name, m.email, c.certification, c.expires_on, "
     "extract(epoch FROM c.expires_at)::bigint, e.threshold, e.outcome, "
@@ -264,11 +270,13 @@ const char* const PgReminderStore::kDueCandidatesSql =
     "THEN c.expires_at >= to_timestamp($9) AND c.expires_at < to_timestamp($10) "
     "ELSE c.expires_at >= to_timestamp($5) AND c.expires_at < to_timestamp($6) END "
     "AND NOT EXISTS (SELECT FROM reminder_ledger AS l WHERE l.certification_id = c.id "
-    "AND l.expires_on = c.expires_on AND l.threshold = $7) "
+    "AND l.expires_on = c.expires_on AND l.threshold = $7 OFFSET 0) "
     "ORDER BY c.expires_at, c.expires_on, c.id LIMIT $8) AS c "
-    "JOIN mentors AS m ON m.mentor_id = c.mentor_id "
-    "LEFT JOIN reminder_ledger AS e ON e.certification_id = c.id "
-    "AND e.expires_on = c.expires_on "
+    "CROSS JOIN LATERAL (SELECT m.seq, m.name, m.email FROM mentors AS m "
+    "WHERE m.mentor_id = c.mentor_id OFFSET 0) AS m "
+    "LEFT JOIN LATERAL (SELECT e.threshold, e.outcome, e.recorded_at, e.run_seq, e.message_id "
+    "FROM reminder_ledger AS e WHERE e.certification_id = c.id AND e.expires_on = c.expires_on "
+    "OFFSET 0) AS e ON true "
     "ORDER BY c.expires_at, c.expires_on, c.id, e.threshold DESC";
 
 Result<void> PgReminderStore::in_transaction(const std::function<Result<void>()>& work) {
