@@ -5,6 +5,7 @@
 #include "store/row_mapping.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -324,7 +325,8 @@ Result<std::vector<reminders::DueCandidate>> PgReminderStore::due_candidates(
         .add(from_seconds(band.date_from))
         .add(from_seconds(band.date_to))
         .add(band.threshold)
-        .add(limit)
+        // A negative limit is none, as in SQLite (LIMIT NULL).
+        .add(limit < 0 ? std::nullopt : std::optional<int>(limit))
         .add(from_seconds(band.instant_from))
         .add(from_seconds(band.instant_to));
     const Rows rows = connection_.query(kDueCandidatesSql, params);
