@@ -164,14 +164,10 @@ struct Step {
 
 constexpr Step kSteps[] = {{1, kVersion1}};
 
-// 0 for a database without certcron_meta. Two statements: a statement naming a table that
-// does not exist fails when it is parsed, whatever its WHERE says.
 int read_version(Connection& connection) {
-  if (connection.query("SELECT to_regclass('certcron_meta') IS NOT NULL")[0].integer(0) == 0) {
-    return 0;
-  }
   auto rows = connection.query(
-      "SELECT coalesce((SELECT value::integer FROM certcron_meta WHERE key = 'schema_version'), 0)");
+      "SELECT coalesce((SELECT value::integer FROM certcron_meta WHERE key = 'schema_version'), 0)"
+      " WHERE to_regclass('certcron_meta') IS NOT NULL");
   return rows.empty() ? 0 : rows[0].integer(0);
 }
 
