@@ -464,12 +464,15 @@ Result<std::optional<reminders::Watermark>> PgReminderStore::watermark(std::stri
 
 Result<void> PgReminderStore::save_watermark(std::string_view policy,
                                              const reminders::Watermark& mark) {
-  return guarded([&] {
+  // Under the writer lock like every certcron write, so that it queues behind a writer as
+  // it would on SQLite.
+  return transact(connection_, kBeginWrite, [&]() -> Result<void> {
     connection_.query(
         "INSERT INTO reminder_watermarks (policy, through_day, data_version) "
         "VALUES ($1, $2, $3) ON CONFLICT (policy) DO UPDATE SET "
         "through_day = excluded.through_day, data_version = excluded.data_version",
         Params().add(policy).add(mark.through_day).add(mark.data_version));
+    return {};
   });
 }
 
