@@ -322,7 +322,19 @@ void Connection::script(const char* sql) {
 
 void Connection::begin(const std::string& begin_sql) {
   if (depth_ == 0) {
-    script(begin_sql.c_str());
+    try {
+      script(begin_sql.c_str());
+    } catch (...) {
+      // A begin of several statements that failed after its BEGIN (a lock timeout) leaves a
+      // failed transaction open, which would refuse every later statement: end it.
+      if (lib().status(connection_) == CONNECTION_OK) {
+        PGresult* result = lib().exec(connection_, "ROLLBACK");
+        if (result != nullptr) {
+          lib().clear(result);
+        }
+      }
+      throw;
+    }
   } else {
     script(("SAVEPOINT certcron_" + std::to_string(depth_)).c_str());
   }
