@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL server for the tests that need one.
+#
+#   pg_cluster.sh start DIR [SOCKET_DIR]   initdb into DIR, start the server, print its URL
+#   pg_cluster.sh stop DIR                 stop it at once and remove DIR
+#
+# The server listens on a Unix socket only (no TCP), in SOCKET_DIR (default DIR/socket; a
+# socket path may be at most 107 bytes, so a caller with a deep DIR passes a short one). That
+# folder is the server's own, so the fixed port number (PG_PORT, default 5433) cannot clash
+# with another server: the port only names the socket file. Durability is off (fsync,
+# synchronous_commit, full_page_writes): a crash loses a scratch database nobody keeps.
+# Authentication is trust, for the superuser `postgres`. The URL printed on stdout names
+# the maintenance database:
+#
+#   postgresql:///postgres?host=SOCKET_DIR&port=5433&user=postgres
+#
+# As root the server runs as the `postgres` user (PostgreSQL refuses to run as root), which
+# then owns DIR; as anyone else it runs as the invoking user.
+#
+# Exit status: 0 started or stopped; 77 when PostgreSQL is not installed and
+# CERTCRON_TESTS_REQUIRED is not 1 (CTest's SKIP_RETURN_CODE); 1 otherwise.
+set -euo pipefail
+
+pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+port=${PG_PORT:-5433}
+
+usage() {
+  echo "usage: $0 start DIR [SOCKET_DIR] | stop DIR" >&2
+  exit 2
+}
+
+cannot_run() {
+  if [ "${CERTCRON_TESTS_REQUIRED:-0}" = 1 ]; then
+    echo "pg_cluster: cannot start PostgreSQL: $1 (CERTCRON_TESTS_REQUIRED=1)" >&2
+    exit 1
+  fi
+  echo "SKIP: cannot start PostgreSQL: $1"
+  exit 77
+}
+
+# as_server COMMAND...: runs COMMAND as the user the server runs as.
+as_server() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# The data folder: DIR/data, unless the server's user cannot reach DIR (a build folder in a
+# home only root may enter): then a folder under /tmp, named in DIR/data-path.
+data_dir_of() {
+  if [ -f "$1/data-path" ]; then
+    cat "$1/data-path"
+  else
+    echo "$1/data"
+  fi
+}
+
+socket_dir_of() {
+  if [ -f "$1/socket-path" ]; then
+    cat "$1/socket-path"
+  fi
+}
+
+stop_cluster() {
+  local dir=$1 data socket
+  data=$(data_dir_of "$dir")
+  socket=$(socket_dir_of "$dir")
+  if [ -f "$data/postmaster.pid" ]; then
+    as_server "$pg_bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  case $data in "$dir"/*) ;; *) rm -rf "$data" ;; esac
+  if [ -n "$socket" ]; then
+    case $socket in "$dir"/*) ;; *) rm -rf "$socket" ;; esac
+  fi
+  rm -rf "$dir"
+}
+
+start_cluster() {
+  local dir=$1 socket=${2:-$1/socket} data log out
+  [ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/pg_ctl" ] || cannot_run "$pg_bin/initdb not found (scripts/install-deps installs postgresql)"
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    cannot_run "running as root and there is no postgres user to run the server as"
+  fi
+  if [ ${#socket} -gt 95 ]; then  # room for /.s.PGSQL.NNNNN.lock within 107 bytes
+    echo "pg_cluster: socket folder $socket is too long for a Unix socket; pass a shorter one" >&2
+    exit 1
+  fi
+  stop_cluster "$dir"  # a server left by a run that was killed
+  mkdir -p "$dir" "$socket"
+  chmod 0700 "$socket"
+  data=$dir/data
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$dir" "$socket"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      data=$(mktemp -d /tmp/certcron-pg-data.XXXXXX)
+      chown postgres: "$data"
+      echo "$data" >"$dir/data-path"
+    fi
+  fi
+  echo "$socket" >"$dir/socket-path"
+
+  if ! out=$(as_server "$pg_bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C \
+    --no-sync --no-instructions 2>&1); then
+    echo "pg_cluster: initdb failed: $out" >&2
+    exit 1
+  fi
+  log=$data/server.log
+  cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$socket'
+port = $port
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 100
+CONF
+  if ! as_server "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 30 start >/dev/null; then
+    echo "pg_cluster: the server did not start:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  echo "postgresql:///postgres?host=$socket&port=$port&user=postgres"
+}
+
+[ $# -ge 2 ] || usage
+case $1 in
+  start) [ $# -le 3 ] || usage; start_cluster "$2" "${3:-}" ;;
+  stop) [ $# -eq 2 ] || usage; stop_cluster "$2" ;;
+  *) usage ;;
+esac
