@@ -341,6 +341,63 @@ TEST_SUITE("conformance.reminders") {
     ok(store.record({}));
   }
 
+  TEST_CASE("a caller may write between two pages: the next page goes on after the cursor, and another connection is not held up") {
+    TestDatabase db;
+    auto stores = db.open();
+    auto other = db.open();
+    ReminderStore& store = stores->reminders();
+    std::vector<CertificationRow> rows;
+    for (int i = 0; i < 30; ++i) {
+      rows.push_back(date_row("m" + std::to_string(i % 4), "c" + std::to_string(i), 100 + i % 3));
+    }
+    upserted(store, rows);
+    const DueBand week = band(7, 99, 105);
+    std::vector<std::int64_t> seen;
+    CandidateCursor cursor;
+    for (int page_number = 0;; ++page_number) {
+      const auto page = take(store.due_candidates(week, cursor, 7));
+      for (const auto& candidate : page) {
+        seen.push_back(candidate.certification.id);
+      }
+      if (page.size() < 7) {
+        break;
+      }
+      // As a run that delivers does: the page's reminders enter the ledger before the next
+      // page is read, and another process writes meanwhile.
+      std::vector<LedgerEntry> sent;
+      for (const auto& candidate : page) {
+        sent.push_back(entry(candidate.certification.id, candidate.certification.expires_on, 7,
+                             LedgerOutcome::sent, 50, 1, "<" + candidate.certification.certification + "@certcron>"));
+      }
+      ok(store.record(sent));
+      ok(other->reminders().in_transaction([&]() -> Result<void> {
+        take(other->reminders().upsert({date_row("late", "c" + std::to_string(page_number), 200)}));
+        return other->reminders().save_watermark("p", reminders::Watermark{page_number, 1});
+      }));
+      const auto& last = page.back().certification;
+      cursor = CandidateCursor{last.expires_at, last.expires_on, last.id};
+    }
+    CHECK(seen.size() == 30);
+    std::ranges::sort(seen);
+    CHECK(std::ranges::adjacent_find(seen) == seen.end());
+    CHECK(take(store.counts()).mentors == 5);
+  }
+
+  TEST_CASE("record writes its entries in one transaction: when one is refused, none is written") {
+    TestDatabase db;
+    auto stores = db.open();
+    ReminderStore& store = stores->reminders();
+    upserted(store, {date_row("m1", "CPR", 100)});
+    const auto cpr = by_name(store, band(7, 95, 101))["CPR"];
+    // No certification has this id; a store that refuses the entry must refuse the batch.
+    const std::int64_t missing = cpr.id + 1000000;
+    auto recorded = store.record({entry(cpr.id, cpr.expires_on, 7, LedgerOutcome::sent, 50, 1, "<a@certcron>"),
+                                  entry(missing, cpr.expires_on, 7, LedgerOutcome::sent, 50, 1, "<b@certcron>")});
+    const auto entries = take(store.ledger_for(cpr.id, cpr.expires_on));
+    CHECK(entries.size() == (recorded ? 1u : 0u));
+    CHECK(take(store.ledger_for(missing, cpr.expires_on)).size() == (recorded ? 1u : 0u));
+  }
+
   TEST_CASE("a watermark is kept per policy, read back and replaced") {
     TestDatabase db;
     auto stores = db.open();

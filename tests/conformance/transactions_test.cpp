@@ -86,6 +86,35 @@ TEST_SUITE("conformance.transactions") {
     CHECK(take(jobs.all_jobs()).size() == 1);
   }
 
+  TEST_CASE("a write refused inside a transaction says why, and the work may go on and commit the rest") {
+    TestDatabase db;
+    auto stores = db.open();
+    JobStore& jobs = stores->jobs();
+    const Job job = take(jobs.insert_job(daily("taken"), at(1)));
+    const Run holder = take(jobs.insert_run(running_run_of(job.seq, 10)));
+    take(jobs.insert_run(slot_run_of(job.seq, 7200)));
+    ok(jobs.in_transaction([&]() -> Result<void> {
+      // Each refusal is the error the interface names, with what it names read in the same
+      // transaction.
+      const Error running = error_of(jobs.insert_run(running_run_of(job.seq, 20)));
+      CHECK(running.kind == ErrorKind::conflict);
+      CHECK(running.message.find(holder.id()) != std::string::npos);
+      const Error duplicate = error_of(jobs.insert_job(daily("taken"), at(2)));
+      CHECK(duplicate.kind == ErrorKind::validation);
+      CHECK(duplicate.fields.count("name") == 1);
+      // The work goes on after them; what it writes next is committed with what came before.
+      take(jobs.insert_job(daily("written after the refusals"), at(3)));
+      ok(jobs.record_monitoring(job.seq, LatestResult::ping_starting, at(20)));
+      take(stores->pings().insert_ping(ping_of(job.seq, 20, PingKind::starting), kPingsKeptPerJob));
+      return {};
+    }));
+    auto other = db.open();
+    CHECK(take(other->jobs().find_job("written after the refusals")).has_value());
+    CHECK((*take(other->jobs().find_job_by_seq(job.seq))).latest_result == LatestResult::ping_starting);
+    CHECK(take(other->pings().list_pings(job.seq, PageRequest{1, 20})).total == 1);
+    CHECK(take(other->jobs().list_runs(job.seq, std::nullopt, PageRequest{1, 20})).total == 2);
+  }
+
   TEST_CASE("work that throws is rolled back and leaves the store usable") {
     TestDatabase db;
     auto stores = db.open();
