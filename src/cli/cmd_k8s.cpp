@@ -54,8 +54,7 @@ void set_k8s_command(CLI::App& command, Context& context) {
   command.add_option("action", options->action, "manifests: print a CronJob per job")
       ->required()
       ->check(CLI::IsMember({"manifests"}));
-  command.add_option("--image", options->image,
-                     "Container image with certcron on its PATH");
+  command.add_option("--image", options->image, "Container image with certcron on its PATH");
   command.add_option("--secret", options->secret,
                      "Secret whose key `url` is the database URL (CERTCRON_DB)");
   command.add_option("--namespace", options->namespace_name,

@@ -18,7 +18,9 @@ constexpr std::string_view kNamePrefix = "certcron-";
 constexpr int kSuccessfulJobsHistoryLimit = 3;
 constexpr int kFailedJobsHistoryLimit = 3;
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 // Lowercase ASCII letters and digits, every other run of bytes (a space, '_', a UTF-8
 // sequence) one hyphen, none at either end.
@@ -55,8 +57,7 @@ Json labels_of(const Job& job) {
 Json environment(const K8sOptions& options) {
   Json database = {
       {"name", "CERTCRON_DB"},
-      {"valueFrom",
-       {{"secretKeyRef", {{"name", options.secret}, {"key", options.secret_key}}}}},
+      {"valueFrom", {{"secretKeyRef", {{"name", options.secret}, {"key", options.secret_key}}}}},
   };
   Json owner = {
       {"name", "CERTCRON_OWNER"},
@@ -137,7 +138,8 @@ std::string kubernetes_schedule(const std::string& fields) {
     return fields;  // a macro such as @daily, which the cluster takes as it is
   }
   using schedule::syntax::FieldItem;
-  auto day_of_week = schedule::syntax::parse_field(schedule::syntax::FieldId::day_of_week, parts[4]);
+  auto day_of_week =
+      schedule::syntax::parse_field(schedule::syntax::FieldId::day_of_week, parts[4]);
   if (!day_of_week ||
       std::none_of(day_of_week->items.begin(), day_of_week->items.end(), [](const FieldItem& item) {
         return item.kind != FieldItem::Kind::star && (item.first == 7 || item.last == 7);
@@ -183,19 +185,21 @@ bool is_dns_name(std::string_view text, std::size_t limit, bool dots) {
 }
 
 Result<void> check_options(const K8sOptions& options) {
-  if (options.image.empty() ||
-      options.image.find_first_of(" \t\n\r") != std::string::npos) {
-    return fail(Error::usage("--image must name an image, without spaces (e.g. "
-                             "registry.example.com/certcron:1.2.0)"));
+  if (options.image.empty() || options.image.find_first_of(" \t\n\r") != std::string::npos) {
+    return fail(
+        Error::usage("--image must name an image, without spaces (e.g. "
+                     "registry.example.com/certcron:1.2.0)"));
   }
   if (!is_dns_name(options.secret, 253, true)) {
-    return fail(Error::usage("--secret must be the name of a Secret: lowercase letters, digits, "
-                             "'-' and '.', starting and ending with a letter or digit"));
+    return fail(
+        Error::usage("--secret must be the name of a Secret: lowercase letters, digits, "
+                     "'-' and '.', starting and ending with a letter or digit"));
   }
   if (!options.namespace_name.empty() && !is_dns_name(options.namespace_name, 63, false)) {
-    return fail(Error::usage("--namespace must be a namespace's name: at most 63 lowercase "
-                             "letters, digits and '-', starting and ending with a letter or "
-                             "digit"));
+    return fail(
+        Error::usage("--namespace must be a namespace's name: at most 63 lowercase "
+                     "letters, digits and '-', starting and ending with a letter or "
+                     "digit"));
   }
   return {};
 }
@@ -223,15 +227,14 @@ Result<int> active_deadline_seconds(int lease_seconds) {
     return fail(Error::usage(
         "the claim lease ([cluster] lease_seconds) is " + std::to_string(lease_seconds) +
         " seconds; Kubernetes manifests need at least " +
-        std::to_string(kMinActiveDeadlineSeconds + kLeaseMarginSeconds) +
-        " (a pod is stopped " + std::to_string(kLeaseMarginSeconds) +
+        std::to_string(kMinActiveDeadlineSeconds + kLeaseMarginSeconds) + " (a pod is stopped " +
+        std::to_string(kLeaseMarginSeconds) +
         " seconds before its claim could be taken over, and a run needs time): raise it"));
   }
   return deadline;
 }
 
-Result<std::vector<Json>> cronjob_manifests(const std::vector<Job>& jobs,
-                                            const K8sOptions& options,
+Result<std::vector<Json>> cronjob_manifests(const std::vector<Job>& jobs, const K8sOptions& options,
                                             std::chrono::sys_seconds now) {
   if (auto checked = check_options(options); !checked) {
     return fail(checked.error());

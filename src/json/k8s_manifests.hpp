@@ -38,11 +38,11 @@ inline constexpr std::string_view kJobIdLabel = "certcron/job-id";
 inline constexpr std::string_view kJobNameAnnotation = "certcron/job-name";
 
 struct K8sOptions {
-  std::string image;                    // the container image; certcron on its PATH
-  std::string secret = "certcron-db";   // the Secret whose key "url" is the database
+  std::string image;                   // the container image; certcron on its PATH
+  std::string secret = "certcron-db";  // the Secret whose key "url" is the database
   std::string secret_key = "url";
-  std::string namespace_name;           // empty: no metadata.namespace
-  int lease_seconds = 900;              // settings.cluster.lease_seconds
+  std::string namespace_name;  // empty: no metadata.namespace
+  int lease_seconds = 900;     // settings.cluster.lease_seconds
 };
 
 // "certcron-cron-001-nightly-expiry-check": the prefix, the job id in full (unique and stable
@@ -57,8 +57,7 @@ Result<int> active_deadline_seconds(int lease_seconds);
 // One CronJob per job, in id order; disabled jobs suspended. `now` bounds the zone offsets the
 // every-N schedules are computed for (as for the crontab lines). An error names a job whose
 // stored schedule no longer parses.
-Result<std::vector<Json>> cronjob_manifests(const std::vector<Job>& jobs,
-                                            const K8sOptions& options,
+Result<std::vector<Json>> cronjob_manifests(const std::vector<Job>& jobs, const K8sOptions& options,
                                             std::chrono::sys_seconds now);
 
 }  // namespace certcron::json

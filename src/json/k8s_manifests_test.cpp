@@ -76,13 +76,15 @@ TEST_SUITE("json.k8s_manifests") {
     std::string words = std::string(34, 'b') + " c";
     std::string cut = cronjob_name(cron_job(8, words, "0 2 * * *", "UTC"));
     CHECK(cut == "certcron-cron-008-" + std::string(34, 'b'));
-    std::string at_limit = cronjob_name(cron_job(9, std::string(33, 'b') + " cd", "0 2 * * *", "UTC"));
+    std::string at_limit =
+        cronjob_name(cron_job(9, std::string(33, 'b') + " cd", "0 2 * * *", "UTC"));
     CHECK(at_limit == "certcron-cron-009-" + std::string(33, 'b'));
     CHECK(is_dns_label(at_limit));
   }
 
   TEST_CASE("a large job id is kept whole, the name giving way") {
-    std::string name = cronjob_name(cron_job(9223372036854775807, std::string(80, 'x'), "0 2 * * *", "UTC"));
+    std::string name =
+        cronjob_name(cron_job(9223372036854775807, std::string(80, 'x'), "0 2 * * *", "UTC"));
     CHECK(name.starts_with("certcron-cron-9223372036854775807-x"));
     CHECK(name.size() <= kCronJobNameLimit);
     CHECK(is_dns_label(name));
@@ -99,7 +101,8 @@ TEST_SUITE("json.k8s_manifests") {
     std::set<std::string> names;
     const std::string long_name(200, 'z');
     for (std::int64_t seq = 1; seq <= 1200; ++seq) {
-      std::string name = cronjob_name(cron_job(seq, seq % 2 ? long_name : "Zert prüfung", "0 2 * * *", "UTC"));
+      std::string name =
+          cronjob_name(cron_job(seq, seq % 2 ? long_name : "Zert prüfung", "0 2 * * *", "UTC"));
       CHECK(is_dns_label(name));
       CHECK(name.size() <= kCronJobNameLimit);
       names.insert(name);
@@ -135,8 +138,7 @@ TEST_SUITE("json.k8s_manifests") {
     // Every 7 minutes has no cron form: every minute, and execute --scheduled picks the slots.
     CHECK(only_manifest(every_job(3, 7, "UTC"))["spec"]["schedule"] == "* * * * *");
     // Every 2 hours from UTC midnight, in a zone that changes offset: both offsets' hours.
-    CHECK(only_manifest(every_job(4, 120, "Europe/Brussels"))["spec"]["schedule"] ==
-          "0 * * * *");
+    CHECK(only_manifest(every_job(4, 120, "Europe/Brussels"))["spec"]["schedule"] == "0 * * * *");
   }
 
   TEST_CASE("a disabled job is suspended, an enabled one explicitly not") {
@@ -208,7 +210,8 @@ TEST_SUITE("json.k8s_manifests") {
   }
 
   TEST_CASE("documents come in id order with keys in a fixed order") {
-    std::vector<Job> jobs{cron_job(3, "c", "0 3 * * *", "UTC"), cron_job(1, "a", "0 1 * * *", "UTC")};
+    std::vector<Job> jobs{cron_job(3, "c", "0 3 * * *", "UTC"),
+                          cron_job(1, "a", "0 1 * * *", "UTC")};
     auto documents = cronjob_manifests(jobs, options(), kNow);
     REQUIRE(documents);
     REQUIRE(documents->size() == 2);
@@ -220,8 +223,8 @@ TEST_SUITE("json.k8s_manifests") {
     }
     CHECK(keys == std::vector<std::string>{"schedule", "timeZone", "startingDeadlineSeconds",
                                            "concurrencyPolicy", "suspend",
-                                           "successfulJobsHistoryLimit",
-                                           "failedJobsHistoryLimit", "jobTemplate"});
+                                           "successfulJobsHistoryLimit", "failedJobsHistoryLimit",
+                                           "jobTemplate"});
   }
 
   TEST_CASE("no jobs, no documents; a job whose schedule no longer parses is named") {
