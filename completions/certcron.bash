@@ -5,14 +5,15 @@
 # ids and names, read from `certcron list --json` of the database the command line names.
 
 _certcron_global_options='--db --config --json -q --quiet -v --verbose --version -h --help'
-_certcron_commands='list show create update delete sync execute runs import due check snooze unsnooze ping next crontab serve'
+_certcron_commands='list show create update delete sync execute runs import due check snooze unsnooze ping next crontab k8s serve'
 
 # Options that take a value, whose value must not be read as the subcommand or the job.
 _certcron_takes_value() {
   case $1 in
     --db | --config | --status | --page | --limit | --name | --cron | --every | --tz | \
       --grace | --description | --days | --job | --from | --count | --listen | --threads | \
-      --minutes | --exit-code | --runtime | --message | --max-runtime) return 0 ;;
+      --minutes | --exit-code | --runtime | --message | --max-runtime | --image | --secret | \
+      --namespace) return 0 ;;
   esac
   return 1
 }
@@ -34,6 +35,7 @@ _certcron_command_options() {
     due) echo '--days --job --tz' ;;
     next) echo '--tz --from --count' ;;
     crontab) echo '' ;;
+    k8s) echo '--image --secret --namespace' ;;
     serve) echo '--listen --threads --allow-unauthenticated' ;;
   esac
 }
@@ -188,7 +190,7 @@ _certcron() {
       ;;
     --page | --limit | --name | --cron | --every | --grace | --description | --days | \
       --from | --count | --listen | --threads | --minutes | --exit-code | --runtime | --message | \
-      --max-runtime)
+      --max-runtime | --image | --secret | --namespace)
       return 0
       ;;
   esac
@@ -215,6 +217,7 @@ _certcron() {
     show | update | delete | execute | runs | snooze | unsnooze | ping) _certcron_reply "$(_certcron_jobs)" "$cur" lines ;;
     import | sync) _certcron_files "$cur" ;;
     crontab) _certcron_reply 'show verify repair' "$cur" ;;
+    k8s) _certcron_reply 'manifests' "$cur" ;;
     next) [[ $cur == @* ]] && _certcron_reply '@yearly @annually @monthly @weekly @daily @midnight @hourly' "$cur" ;;
   esac
   return 0

@@ -7,7 +7,7 @@
 function __certcron_takes_value
     contains -- $argv[1] --db --config --status --page --limit --name --cron --every --tz \
         --grace --description --days --job --from --count --listen --threads --minutes \
-        --exit-code --runtime --message --max-runtime
+        --exit-code --runtime --message --max-runtime --image --secret --namespace
 end
 
 # The words before the cursor after the program, without options and their values: the
@@ -142,6 +142,7 @@ complete -c certcron -n __certcron_needs_command -a unsnooze -d 'Lift a job\'s s
 complete -c certcron -n __certcron_needs_command -a ping -d 'Record a ping (starting, finished, failed) from a wrapper'
 complete -c certcron -n __certcron_needs_command -a next -d 'Preview a schedule'
 complete -c certcron -n __certcron_needs_command -a crontab -d 'Inspect the managed crontab block; detect and fix drift'
+complete -c certcron -n __certcron_needs_command -a k8s -d 'Print a Kubernetes CronJob per job'
 complete -c certcron -n __certcron_needs_command -a serve -d 'Serve the JSON REST API over HTTP'
 
 # Positional arguments: the job, files, actions, schedule macros.
@@ -153,6 +154,7 @@ complete -c certcron -n '__certcron_argument 0 sync' -F -d 'jobs file'
 complete -c certcron -n '__certcron_argument 0 crontab' -a show -d 'Print the block as it should be'
 complete -c certcron -n '__certcron_argument 0 crontab' -a verify -d 'Print a diff and exit 1 on drift'
 complete -c certcron -n '__certcron_argument 0 crontab' -a repair -d 'Rewrite the block'
+complete -c certcron -n '__certcron_argument 0 k8s' -a manifests -d 'Print a CronJob per job'
 complete -c certcron -n '__certcron_argument 0 next' \
     -a '@yearly @annually @monthly @weekly @daily @midnight @hourly' -d 'schedule macro'
 
@@ -195,6 +197,9 @@ complete -c certcron -n '__certcron_using due next' -l tz -x -a '(__certcron_tim
 complete -c certcron -n '__certcron_using next' -l from -x -d 'Start after this RFC 3339 instant'
 complete -c certcron -n '__certcron_using next' -l count -x -d 'How many fire times'
 
+complete -c certcron -n '__certcron_using k8s' -l image -x -d 'Container image with certcron on its PATH'
+complete -c certcron -n '__certcron_using k8s' -l secret -x -d 'Secret whose key url is the database URL'
+complete -c certcron -n '__certcron_using k8s' -l namespace -x -d 'Namespace of every CronJob'
 complete -c certcron -n '__certcron_using serve' -l listen -x -d 'Address and port to listen on'
 complete -c certcron -n '__certcron_using serve' -l threads -x -d 'I/O threads (default: one per core)'
 complete -c certcron -n '__certcron_using serve' -l allow-unauthenticated -d 'Listen beyond loopback without a token'

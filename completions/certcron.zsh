@@ -83,6 +83,7 @@ _certcron() {
         'ping:record a ping (starting, finished, failed) from a wrapper'
         'next:preview a schedule'
         'crontab:inspect the managed crontab block; detect and fix drift'
+        'k8s:print a Kubernetes CronJob per job'
         'serve:serve the jobs and runs as a JSON REST API over HTTP'
       )
       _describe -t commands 'certcron command' commands && ret=0
@@ -157,6 +158,11 @@ _certcron() {
         crontab)
           _arguments $globals '1:action:((show\:"print the block as it should be"
             verify\:"print a diff and exit 1 on drift" repair\:"rewrite the block"))' && ret=0 ;;
+        k8s)
+          _arguments $globals '1:action:((manifests\:"print a CronJob per job"))' \
+            '--image[container image with certcron on its PATH]:image' \
+            '--secret[Secret whose key url is the database URL]:secret' \
+            '--namespace[namespace of every CronJob]:namespace' && ret=0 ;;
         serve)
           _arguments $globals '--listen[address and port to listen on]:address and port' \
             '--threads[I/O threads, 0 for one per core]:threads' \

@@ -122,6 +122,8 @@ for shell in bash zsh fish; do
     "abandoned failed running success " "$shell completes runs --status values"
   expect_eq "$(completions_of "$shell" 'certcron crontab ')" "repair show verify " \
     "$shell completes crontab actions"
+  expect_eq "$(completions_of "$shell" 'certcron k8s ')" "manifests " \
+    "$shell completes the k8s action"
   expect_eq "$(complete_line "$shell" 'certcron create --tz Europe/Bruss')" Europe/Brussels \
     "$shell completes time zones for create --tz"
   expect_eq "$(complete_line "$shell" 'certcron next @daily --tz America/New_')" America/New_York \

@@ -79,7 +79,7 @@ check "every global option is an item of OPTIONS in certcron.1" \
 check "every option in certcron.1 is a global option" "$(missing_from "$man_globals" "$global_options")"
 
 # Every command has an entry in certcron(1).
-listed=$(man_section "$MAN/certcron.1" COMMANDS | grep -oE '^\.BR certcron-[a-z]+' | sed 's/.*certcron-//')
+listed=$(man_section "$MAN/certcron.1" COMMANDS | grep -oE '^\.BR certcron-[a-z0-9]+' | sed 's/.*certcron-//')
 check "certcron.1 lists every subcommand" "$(missing_from "$commands" "$listed")"
 check "certcron.1 lists only subcommands that exist" "$(missing_from "$listed" "$commands")"
 
@@ -124,7 +124,7 @@ for page in "$MAN"/*.[15]; do
   done
   check "$file has the sections $needed" "$lacking"
   dangling=''
-  for ref in $(sed 's/\\-/-/g' "$page" | grep -oE 'certcron[-.a-z]* \([0-9]\)' | tr -d ' )' | tr '(' '.'); do
+  for ref in $(sed 's/\\-/-/g' "$page" | grep -oE 'certcron[-.a-z0-9]* \([0-9]\)' | tr -d ' )' | tr '(' '.'); do
     [ -f "$MAN/$ref" ] || dangling="$dangling $ref"
   done
   check "$file refers only to certcron pages that exist" "$dangling"
