@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace certcron::app {
 namespace {
@@ -56,10 +57,11 @@ Result<Settings> load_settings(const SettingsFlags& flags) {
   return settings;
 }
 
-RunLiveness process_liveness() {
+RunLiveness process_liveness(const Settings& settings) {
   static const std::int64_t own_pid = getpid();
   static const std::int64_t own_start = util::process_start_ticks(own_pid).value_or(0);
-  return RunLiveness{util::process_alive, own_pid, own_start};
+  return RunLiveness{util::process_alive, own_pid, own_start, settings.cluster.owner,
+                     std::chrono::seconds{settings.cluster.lease_seconds}};
 }
 
 App::App(const Settings& settings, const Clock& clock)
@@ -78,7 +80,7 @@ Result<std::unique_ptr<App>> App::open(const Settings& settings, const Clock& cl
   app->store_ = &parts.stores->jobs();
   app->reminder_store_ = &parts.stores->reminders();
   app->crontab_sync_ = std::make_unique<DeferredCrontab>(*app);
-  const RunLiveness liveness = process_liveness();
+  const RunLiveness liveness = process_liveness(settings);
   app->jobs_ = std::make_unique<JobService>(*app->store_, clock, app->crontab_sync_.get(), liveness);
   app->runs_ = std::make_unique<RunService>(*app->store_, *app->reminder_store_, clock, liveness);
   app->monitor_ = std::make_unique<MonitorService>(*app->store_, clock, liveness);
@@ -122,26 +124,22 @@ std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
                                                                start);
 }
 
-// Runs of different jobs read and write one ledger: two started together (two jobs on one
-// schedule, the API and cron) would each find the same reminders due and each deliver them.
-// So a run that delivers holds this lock, beside the database the ledger lives in, from its
-// due query to its last ledger entry; the next one then finds those reminders recorded. A run
-// of the same job is kept out by the database already; a dry run delivers nothing.
+// A run that delivers holds the store's delivery lock (Stores::lock_delivery) from its due
+// query to its last ledger entry, so a run of another job (on this host or another) then
+// finds those reminders recorded. A run of the same job is kept out by the database already;
+// a dry run delivers nothing.
 constexpr auto kReminderLockTimeout = std::chrono::minutes(10);
 
-Result<std::optional<util::FileLock>> lock_reminders(const Settings& settings, const Run& run) {
+Result<std::unique_ptr<store::DeliveryLock>> lock_reminders(store::Stores& stores, const Run& run) {
   if (run.dry_run) {
-    return std::optional<util::FileLock>{};
+    return std::unique_ptr<store::DeliveryLock>{};
   }
-  auto lock = util::FileLock::acquire(settings.db_path + "-reminders.lock", kReminderLockTimeout);
+  auto lock = stores.lock_delivery(kReminderLockTimeout);
   if (!lock && lock.error().kind == ErrorKind::busy) {
     return fail(Error::busy("another run kept delivering reminders for 10 minutes: " +
                             lock.error().message));
   }
-  if (!lock) {
-    return fail(lock.error());
-  }
-  return std::optional<util::FileLock>(std::move(*lock));
+  return lock;
 }
 
 }  // namespace
@@ -167,20 +165,24 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
     return fail(delivery.error());
   }
   const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> warnings;
+  if (auto skew = clock_skew_warning(); !skew.empty()) {
+    warnings.push_back(std::move(skew));
+  }
   auto claimed = runs_->claim(request);
   if (!claimed) {
     return fail(claimed.error());
   }
   if (!claimed->run) {
-    return ExecuteOutcome{std::nullopt, claimed->skipped};
+    return ExecuteOutcome{std::nullopt, claimed->skipped, warnings};
   }
-  auto lock = lock_reminders(settings_, *claimed->run);
+  auto lock = lock_reminders(*parts_->stores, *claimed->run);
   if (!lock) {
     auto aborted = abort(*claimed->run, describe(lock.error()));
     if (!aborted) {
       return fail(aborted.error());
     }
-    return ExecuteOutcome{*aborted, ""};
+    return ExecuteOutcome{*aborted, "", warnings};
   }
   RunLogDetail detail;
   auto finished =
@@ -189,7 +191,7 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
   if (!finished) {
     return fail(finished.error());
   }
-  ExecuteOutcome outcome{*finished, ""};
+  ExecuteOutcome outcome{*finished, "", warnings};
   if (auto logged = log_run(*outcome.run, since(start), &detail); !logged) {
     outcome.warnings.push_back("the run's line was not added to the run log: " +
                                describe(logged.error()));
@@ -197,10 +199,25 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
   return outcome;
 }
 
+std::string App::clock_skew_warning() {
+  auto database_now = store_->database_time();
+  if (!database_now || !*database_now) {
+    return "";  // no clock of its own (SQLite), or unreadable: the claim will say so
+  }
+  const auto off = clock_.now() - **database_now;
+  if (off > kClockSkewWarning || -off > kClockSkewWarning) {
+    return "this host's clock is " + std::to_string(std::abs(off.count())) + " s " +
+           (off.count() > 0 ? "ahead of" : "behind") +
+           " the database's: slots are chosen by this host's clock, so it may run a slot early "
+           "or late; synchronise it (e.g. systemd-timesyncd or chrony)";
+  }
+  return "";
+}
+
 // The API has no one to tell when the line cannot be written; the run is in the database.
 Result<Run> App::complete(const Run& started, reminders::Delivery& delivery) {
   const auto start = std::chrono::steady_clock::now();
-  auto lock = lock_reminders(settings_, started);
+  auto lock = lock_reminders(*parts_->stores, started);
   if (!lock) {
     return abort(started, describe(lock.error()));
   }

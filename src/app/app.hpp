@@ -50,8 +50,8 @@ Result<Settings> load_settings(const SettingsFlags& flags);
 // The zone new jobs get when none is given: config default_timezone, else the host's.
 std::string default_timezone(const Settings& settings);
 
-// This process as the owner of the runs it starts.
-RunLiveness process_liveness();
+// This process as the owner of the runs it starts: its pid, and [cluster]'s owner and lease.
+RunLiveness process_liveness(const Settings& settings);
 
 class App {
  public:
@@ -121,6 +121,10 @@ class App {
   // `hooks` that also collect `detail` when the run log carries it.
   reminders::CheckOptions collecting(const reminders::CheckOptions& hooks,
                                      RunLogDetail& detail) const;
+
+  // A warning when this host's clock is more than kClockSkewWarning off the database's;
+  // empty when it is not, or the database has no clock of its own.
+  std::string clock_skew_warning();
 
   struct Parts;
   Settings settings_;

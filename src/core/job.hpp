@@ -67,6 +67,11 @@ struct Run {
   std::int64_t pid_start = 0;  // when that process started (0: not recorded), so a reused pid
                                // is not taken for it
   std::string error_message;
+  // Who runs it (a host's name, or a Kubernetes Job's) and until when its claim holds by the
+  // database's clock: a running run of another owner whose lease passed is taken to be dead,
+  // since no host can ask whether a process on another host is alive.
+  std::string owner;
+  std::optional<Seconds> lease_until;
 
   std::string id() const;  // "run-0089"
   std::string job_id() const;

@@ -18,7 +18,9 @@ Result<std::optional<Seconds>> RunService::due_slot(const Job& job, std::string&
   Seconds not_before = now - std::chrono::minutes{job.definition.grace_time_in_minutes} -
                        std::chrono::seconds{1};
   not_before = std::max(not_before, job.created_at - std::chrono::seconds{1});
-  auto slot = schedule->latest_fire_between(not_before, now);
+  // A process started a little before its slot (this host's clock behind the one that fired
+  // it: another host's cron, Kubernetes' controller) still runs that slot.
+  auto slot = schedule->latest_fire_between(not_before, now + kEarlyStartTolerance);
   if (!slot) {
     why = "no slot of " + job.id() + " is due at " + util::format_rfc3339(now);
     return std::optional<Seconds>{};
@@ -55,6 +57,12 @@ Result<Run> RunService::start(const Job& job, RunTrigger trigger, std::optional<
   if (auto reaped = reap_abandoned(job); !reaped) {
     return fail(reaped.error());
   }
+  // The lease is counted on the database's clock, which every host compares against.
+  auto database_now = jobs_.database_time();
+  if (!database_now) {
+    return fail(database_now.error());
+  }
+  const Seconds lease_from = database_now->value_or(clock_.now());
   Run started;
   auto done = jobs_.in_transaction([&]() -> Result<void> {
     Run run;
@@ -65,6 +73,8 @@ Result<Run> RunService::start(const Job& job, RunTrigger trigger, std::optional<
     run.dry_run = dry_run;
     run.pid = liveness_.own_pid;
     run.pid_start = liveness_.own_pid_start;
+    run.owner = liveness_.owner;
+    run.lease_until = lease_from + liveness_.lease;
     auto inserted = jobs_.insert_run(run);
     if (!inserted) {
       return fail(inserted.error());

@@ -14,6 +14,7 @@
 #include "core/run_liveness.hpp"
 #include "core/store.hpp"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ struct ExecuteRequest {
   // it too, so two check passes never catch up the same slot twice.
   std::optional<Seconds> catch_up_slot{};
 };
+
+// How far before its slot a scheduled run may start and still run that slot.
+inline constexpr std::chrono::seconds kEarlyStartTolerance{15};
+// A host whose clock is further than this off the database's is told so.
+inline constexpr std::chrono::seconds kClockSkewWarning{30};
 
 struct ExecuteOutcome {
   std::optional<Run> run;  // the finished run; none when a scheduled execute had nothing due

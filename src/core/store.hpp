@@ -49,7 +49,12 @@ class JobStore {
   // The database's identity: a random id created with the database, used in the crontab
   // block markers so two databases never share a block.
   virtual Result<std::string> identity() = 0;
+  // What the database is, for messages: a path, or a URL without its password.
   virtual std::string path() const = 0;
+  // The database's clock when several hosts share the database (PostgreSQL): leases are
+  // compared against it, so hosts whose clocks disagree still agree on when a lease ends.
+  // nullopt for a database on this host only (SQLite), where this host's clock is the one.
+  virtual Result<std::optional<Seconds>> database_time() = 0;
 
   // A duplicate name is ErrorKind::validation on field "name".
   virtual Result<Job> insert_job(const JobDefinition& definition, Seconds now) = 0;

@@ -28,6 +28,7 @@ class SqliteJobStore final : public JobStore {
   Result<void> in_read_transaction(const std::function<Result<void>()>& work) override;
   Result<std::string> identity() override;
   std::string path() const override { return path_; }
+  Result<std::optional<Seconds>> database_time() override { return std::optional<Seconds>{}; }
 
   Result<Job> insert_job(const JobDefinition& definition, Seconds now) override;
   Result<void> update_definition(std::int64_t job_seq, const JobDefinition& definition,

@@ -63,6 +63,13 @@ constexpr const char* kMigration3RunProcessStart = R"sql(
 ALTER TABLE runs ADD COLUMN pid_start INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// A run names its owner (a host, or a Kubernetes Job) and the end of its claim's lease, as
+// on PostgreSQL, where several hosts share one database.
+constexpr const char* kMigration7RunOwner = R"sql(
+ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN lease_until INTEGER;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -73,6 +80,7 @@ const std::vector<Migration>& migrations() {
       {4, "the ping history of each job", kMigration4Pings},
       {5, "monitoring flips and alerts, max runtime and catch-up", kMigration5Flips},
       {6, "the due query's covering index, reminder totals and watermarks", kMigration6DueQuery},
+      {7, "the owner and lease of a run", kMigration7RunOwner},
   };
   return steps;
 }

@@ -64,8 +64,9 @@ Job read_job(const R& row, int first = 0) {
 }
 
 // seq, job_seq, trigger, scheduled_for, started_at, completed_at, status, dry_run, pid,
-// mentors_checked, certifications_checked, reminders_sent, errors, error_message, pid_start
-inline constexpr int kRunColumnCount = 15;
+// mentors_checked, certifications_checked, reminders_sent, errors, error_message, pid_start,
+// owner, lease_until
+inline constexpr int kRunColumnCount = 17;
 
 template <class R>
 Run read_run(const R& row, int first = 0) {
@@ -86,6 +87,8 @@ Run read_run(const R& row, int first = 0) {
   }
   run.error_message = row.text(at(13));
   run.pid_start = row.int64(at(14));
+  run.owner = row.text(at(15));
+  run.lease_until = optional_seconds(row, at(16));
   return run;
 }
 

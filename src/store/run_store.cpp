@@ -18,7 +18,8 @@ using namespace rows;
 
 constexpr const char* kRunColumns =
     "seq, job_seq, trigger, scheduled_for, started_at, completed_at, status, dry_run, pid, "
-    "mentors_checked, certifications_checked, reminders_sent, errors, error_message, pid_start";
+    "mentors_checked, certifications_checked, reminders_sent, errors, error_message, pid_start, "
+    "owner, lease_until";
 const std::string kSelectRuns = std::string("SELECT ") + kRunColumns + " FROM runs";
 const std::string kRunBySeq = kSelectRuns + " WHERE seq = ?";
 const std::string kRunningRun = kSelectRuns + " WHERE job_seq = ? AND status = 'running'";
@@ -36,12 +37,13 @@ const std::string kJobWithLastRunColumns =
     "j.max_runtime_in_minutes, j.catch_up, "
     "r.seq, r.job_seq, r.trigger, r.scheduled_for, r.started_at, r.completed_at, r.status, "
     "r.dry_run, r.pid, r.mentors_checked, r.certifications_checked, r.reminders_sent, "
-    "r.errors, r.error_message, r.pid_start";
+    "r.errors, r.error_message, r.pid_start, r.owner, r.lease_until";
 const std::string kJobWithLastRunFrom =
     " FROM jobs AS j LEFT JOIN runs AS r "
     "ON r.seq = (SELECT max(seq) FROM runs WHERE runs.job_seq = j.seq)";
-constexpr int kFirstRunColumn = 18;
-constexpr int kPageTotalColumn = 33;  // list_page_sql's count, after the run's columns
+constexpr int kFirstRunColumn = mapping::kJobColumnCount;
+// list_page_sql's count, after the run's columns
+constexpr int kPageTotalColumn = mapping::kJobColumnCount + mapping::kRunColumnCount;
 
 const char* filter_condition(JobStatusFilter filter) {
   switch (filter) {
@@ -162,7 +164,7 @@ Result<Run> SqliteJobStore::insert_run(const Run& run) {
   try {
     auto insert = statements_->use(
         "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, status, dry_run, pid, "
-        "pid_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "pid_start, owner, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert->bind(1, static_cast<std::int64_t>(run.job_seq));
     insert->bind(2, to_string(run.trigger));
     bind_optional_seconds(*insert, 3, run.scheduled_for);
@@ -171,6 +173,8 @@ Result<Run> SqliteJobStore::insert_run(const Run& run) {
     insert->bind(6, run.dry_run ? 1 : 0);
     insert->bind(7, static_cast<std::int64_t>(run.pid));
     insert->bind(8, static_cast<std::int64_t>(run.pid_start));
+    insert->bind(9, run.owner);
+    bind_optional_seconds(*insert, 10, run.lease_until);
     insert->exec();
   } catch (const SQLite::Exception& error) {
     if (!is_unique_violation(error)) {

@@ -310,6 +310,26 @@ Rows Connection::query(const char* sql, const Params& params) {
   return Rows(result);
 }
 
+Rows Connection::query_may_fail(const std::string& sql, const Params& params) {
+  if (depth_ == 0) {
+    return query(sql, params);  // its own transaction: nothing else to keep
+  }
+  script("SAVEPOINT certcron_statement");
+  try {
+    Rows rows = query(sql, params);
+    script("RELEASE SAVEPOINT certcron_statement");
+    return rows;
+  } catch (const Failure&) {
+    if (lib().status(connection_) == CONNECTION_OK) {
+      PGresult* result = lib().exec(connection_, "ROLLBACK TO SAVEPOINT certcron_statement");
+      if (result != nullptr) {
+        lib().clear(result);
+      }
+    }
+    throw;
+  }
+}
+
 void Connection::script(const char* sql) {
   PGresult* result = lib().exec(connection_, sql);
   const ExecStatusType status =

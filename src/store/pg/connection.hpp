@@ -140,6 +140,10 @@ class Connection {
   Rows query(const std::string& sql, const Params& params = {}) {
     return query(sql.c_str(), params);
   }
+  // As query, for a statement that may fail in a way the caller handles (a duplicate name):
+  // inside a transaction it runs under a savepoint, so that its failure leaves the
+  // transaction usable, as a failed statement does on SQLite.
+  Rows query_may_fail(const std::string& sql, const Params& params = {});
   // Statements without parameters, several separated by ';', in one round trip.
   void script(const char* sql);
 

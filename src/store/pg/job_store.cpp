@@ -32,7 +32,7 @@ std::string run_columns(const std::string& a) {
          epoch(a + "started_at") + ", " + epoch(a + "completed_at") + ", " + a + "status, " + a +
          "dry_run::int, " + a + "pid, " + a + "mentors_checked, " + a +
          "certifications_checked, " + a + "reminders_sent, " + a + "errors, " + a +
-         "error_message, " + a + "pid_start";
+         "error_message, " + a + "pid_start, " + a + "owner, " + epoch(a + "lease_until");
 }
 
 const std::string kSelectJobs = "SELECT " + job_columns("") + " FROM jobs";
@@ -52,12 +52,13 @@ const std::string kJobWithLastRun =
 constexpr int kFirstRunColumn = mapping::kJobColumnCount;
 constexpr int kTotalColumn = mapping::kJobColumnCount + mapping::kRunColumnCount;
 
-const char* filter_condition(JobStatusFilter filter) {
+// The filter on jobs aliased `a` ("" or "j.").
+std::string filter_condition(JobStatusFilter filter, const std::string& a = "") {
   switch (filter) {
     case JobStatusFilter::active:
-      return " WHERE enabled";
+      return " WHERE " + a + "enabled";
     case JobStatusFilter::disabled:
-      return " WHERE NOT enabled";
+      return " WHERE NOT " + a + "enabled";
     case JobStatusFilter::any:
       break;
   }
@@ -122,12 +123,19 @@ Result<std::string> PgJobStore::identity() {
   });
 }
 
+Result<std::optional<Seconds>> PgJobStore::database_time() {
+  return attempt<std::optional<Seconds>>([&]() -> std::optional<Seconds> {
+    auto rows = connection_.query("SELECT extract(epoch FROM clock_timestamp())::bigint");
+    return mapping::to_seconds(rows[0].int64(0));
+  });
+}
+
 Result<Job> PgJobStore::insert_job(const JobDefinition& definition, Seconds now) {
   Params params;
   add_definition(params, definition).add(random_uuid()).add(from_seconds(now));
   std::optional<Job> job;
   try {
-    auto rows = connection_.query(
+    auto rows = connection_.query_may_fail(
         "INSERT INTO jobs (name, description, type, cron_expression, frequency_in_minutes, "
         "grace_time_in_minutes, server_timezone, enabled, max_runtime_in_minutes, catch_up, uuid, "
         "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
@@ -149,7 +157,7 @@ Result<Job> PgJobStore::insert_job(const JobDefinition& definition, Seconds now)
 Result<void> PgJobStore::update_job_row(std::int64_t job_seq, const std::string& sql,
                                         const Params& params) {
   try {
-    if (connection_.query(sql, params).affected() == 0) {
+    if (connection_.query_may_fail(sql, params).affected() == 0) {
       return fail(Error::not_found("no job " + format_job_id(job_seq)));
     }
   } catch (const Failure& error) {
@@ -263,10 +271,7 @@ Result<Page<JobWithLastRun>> PgJobStore::list_jobs(JobStatusFilter filter, PageR
     Page<JobWithLastRun> result{{}, page.page, page.limit, 0};
     const std::string condition = filter_condition(filter);
     // The page, its last runs and the filter's total from one statement: one snapshot.
-    std::string where = condition;
-    if (!where.empty()) {
-      where.replace(0, 7, " WHERE j.");
-    }
+    const std::string where = filter_condition(filter, "j.");
     auto rows = connection_.query(
         "SELECT " + job_columns("j.") + ", " + run_columns("r.") +
             ", (SELECT count(*) FROM jobs" + condition +
@@ -308,8 +313,8 @@ Result<Run> PgJobStore::insert_run(const Run& run) {
     // an error here: no row comes back, and the conflict is named below.
     auto rows = connection_.query(
         "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, status, dry_run, pid, "
-        "pid_start) VALUES ($1, $2, to_timestamp($3), to_timestamp($4), $5, $6, $7, $8) "
-        "ON CONFLICT DO NOTHING RETURNING seq",
+        "pid_start, owner, lease_until) VALUES ($1, $2, to_timestamp($3), to_timestamp($4), $5, "
+        "$6, $7, $8, $9, to_timestamp($10)) ON CONFLICT DO NOTHING RETURNING seq",
         Params()
             .add(run.job_seq)
             .add(to_string(run.trigger))
@@ -318,7 +323,9 @@ Result<Run> PgJobStore::insert_run(const Run& run) {
             .add(to_string(run.status))
             .add(run.dry_run)
             .add(run.pid)
-            .add(run.pid_start));
+            .add(run.pid_start)
+            .add(run.owner)
+            .add(seconds_of(run.lease_until)));
     if (!rows.empty()) {
       seq = rows[0].int64(0);
     }

@@ -18,6 +18,7 @@ class PgJobStore final : public JobStore {
   Result<void> in_read_transaction(const std::function<Result<void>()>& work) override;
   Result<std::string> identity() override;
   std::string path() const override { return connection_.target(); }
+  Result<std::optional<Seconds>> database_time() override;
 
   Result<Job> insert_job(const JobDefinition& definition, Seconds now) override;
   Result<void> update_definition(std::int64_t job_seq, const JobDefinition& definition,

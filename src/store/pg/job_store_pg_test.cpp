@@ -33,13 +33,13 @@ Seconds at(std::int64_t seconds) { return Seconds{std::chrono::seconds{seconds}}
 
 }  // namespace
 
-TEST_SUITE("pg") {
+TEST_SUITE("store.pg.jobs") {
   TEST_CASE("hosts starting together against a new database apply each schema step once") {
-    if (testing::test_server() == nullptr) {
-      MESSAGE("CERTCRON_TEST_PG is not set: see tests/README.md");
+    const auto server = testing::test_server();
+    if (!server) {
       return;
     }
-    ScratchDatabase scratch;
+    ScratchDatabase scratch(*server);
     std::atomic<int> failures{0};
     std::vector<std::thread> hosts;
     for (int i = 0; i < 8; ++i) {
@@ -61,11 +61,11 @@ TEST_SUITE("pg") {
   }
 
   TEST_CASE("a duplicate name is told from a duplicate uuid by the constraint it broke") {
-    if (testing::test_server() == nullptr) {
-      MESSAGE("CERTCRON_TEST_PG is not set: see tests/README.md");
+    const auto server = testing::test_server();
+    if (!server) {
       return;
     }
-    ScratchDatabase scratch;
+    ScratchDatabase scratch(*server);
     auto connection = migrated(scratch.url());
     PgJobStore store(*connection);
     auto first = store.insert_job(definition("nightly"), at(1'700'000'000));
@@ -85,11 +85,11 @@ TEST_SUITE("pg") {
   }
 
   TEST_CASE("twenty connections claiming one slot at once: exactly one run") {
-    if (testing::test_server() == nullptr) {
-      MESSAGE("CERTCRON_TEST_PG is not set: see tests/README.md");
+    const auto server = testing::test_server();
+    if (!server) {
       return;
     }
-    ScratchDatabase scratch;
+    ScratchDatabase scratch(*server);
     std::int64_t job_seq = 0;
     {
       auto connection = migrated(scratch.url());
@@ -140,11 +140,11 @@ TEST_SUITE("pg") {
   }
 
   TEST_CASE("sessions in different time zones write and read the same instants") {
-    if (testing::test_server() == nullptr) {
-      MESSAGE("CERTCRON_TEST_PG is not set: see tests/README.md");
+    const auto server = testing::test_server();
+    if (!server) {
       return;
     }
-    ScratchDatabase scratch;
+    ScratchDatabase scratch(*server);
     auto auckland = migrated(scratch.url());
     auto los_angeles = migrated(scratch.url());
     auckland->script("SET TimeZone TO 'Pacific/Auckland'");

@@ -10,6 +10,7 @@
 
 #include "store/pg/connection.hpp"
 #include "store/pg/schema.hpp"
+#include "store/pg/scratch_database_test_support.hpp"
 #include "store/reminder_test_support.hpp"
 #include "util/time.hpp"
 
@@ -40,67 +41,27 @@ constexpr std::int64_t kDay = 86400;
 
 Seconds at(std::int64_t seconds) { return Seconds{std::chrono::seconds{seconds}}; }
 
-std::optional<std::string> maintenance_url() {
-  const char* url = std::getenv("CERTCRON_TEST_PG");
-  if (url == nullptr || *url == '\0') {
-    return std::nullopt;
-  }
-  return std::string(url);
-}
-
-// `url` with its database replaced by `name`: the path of a postgresql:// URL, or a dbname
-// keyword added to a key=value string (libpq takes the last one).
-std::string with_database(const std::string& url, const std::string& name) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) {
-    return url + " dbname=" + name;
-  }
-  const auto slash = url.find('/', scheme + 3);
-  const auto query = url.find('?', scheme + 3);
-  if (slash == std::string::npos || (query != std::string::npos && slash > query)) {
-    const auto end = query == std::string::npos ? url.size() : query;
-    return url.substr(0, end) + "/" + name + url.substr(end);
-  }
-  const auto end = query == std::string::npos ? url.size() : query;
-  return url.substr(0, slash + 1) + name + url.substr(end);
-}
-
-std::unique_ptr<Connection> connect(const std::string& url) {
-  auto opened = Connection::open(url);
-  if (!opened) {
-    FAIL("cannot connect to " << url << ": " << opened.error().message);
-  }
-  return std::move(*opened);
-}
+using certcron::store::pg::testing::connect;
+using certcron::store::pg::testing::ScratchDatabase;
 
 // A fresh, migrated database with the store on it; dropped (with any connection left to it)
 // when the case ends.
 class PgDatabase {
  public:
-  explicit PgDatabase(const std::string& maintenance) : maintenance_(maintenance) {
-    static int counter = 0;
-    name_ = "certcron_pgrem_test_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-    admin_ = connect(maintenance_);
-    admin_->script(("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)").c_str());
-    admin_->script(("CREATE DATABASE " + name_).c_str());
-    url_ = with_database(maintenance_, name_);
-    connection = connect(url_);
+  explicit PgDatabase(const std::string& maintenance) : scratch_(maintenance) {
+    connection = connect(scratch_.url());
     certcron::store::pg::migrate(*connection);
     store = std::make_unique<PgReminderStore>(*connection);
   }
   ~PgDatabase() {
     store.reset();
     connection.reset();
-    try {
-      admin_->script(("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)").c_str());
-    } catch (...) {  // a database left behind is harmless on a throw-away server
-    }
   }
   PgDatabase(const PgDatabase&) = delete;
   PgDatabase& operator=(const PgDatabase&) = delete;
 
   // Another session on the same database.
-  std::unique_ptr<Connection> second() const { return connect(url_); }
+  std::unique_ptr<Connection> second() const { return connect(scratch_.url()); }
 
   std::int64_t number(const std::string& sql) const {
     auto rows = connection->query(sql);
@@ -108,21 +69,18 @@ class PgDatabase {
     return rows[0].int64(0);
   }
 
+ private:
+  ScratchDatabase scratch_;  // first in, last out
+
+ public:
   std::unique_ptr<Connection> connection;
   std::unique_ptr<PgReminderStore> store;
-
- private:
-  std::string maintenance_;
-  std::string name_;
-  std::string url_;
-  std::unique_ptr<Connection> admin_;
 };
 
-#define PG_OR_SKIP(url)                                                          \
-  const auto url = maintenance_url();                                            \
-  if (!url) {                                                                    \
-    MESSAGE("CERTCRON_TEST_PG is not set: the PostgreSQL reminder store is not tested"); \
-    return;                                                                      \
+#define PG_OR_SKIP(url)                                       \
+  const auto url = certcron::store::pg::testing::test_server(); \
+  if (!url) {                                                   \
+    return;                                                     \
   }
 
 CertificationRow date_row(const std::string& mentor, const std::string& certification, int day) {
