@@ -157,14 +157,16 @@ prepare() {
 
 # run_server DATA SOCKET: the settings of a throw-away server, then starts it; prints its URL.
 run_server() {
-  local data=$1 socket=$2 log=$1/server.log
+  local data=$1 socket=$2 log=$1/server.log durability=off
+  # PG_DURABLE=1 (the benchmarks): PostgreSQL's own defaults, durable as a real server.
+  [ "${PG_DURABLE:-0}" = 1 ] && durability=on
   cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$socket'
 port = $port
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+fsync = $durability
+synchronous_commit = $durability
+full_page_writes = $durability
 max_connections = 100
 CONF
   if ! as_server "$pg_bin/pg_ctl" -D "$data" -l "$log" -w -t 30 start >/dev/null; then
