@@ -83,9 +83,10 @@ void set_db_command(CLI::App& command, Context& context) {
       "                certifications, the reminder ledger and the database identity, with\n"
       "                their ids, in one transaction: all of it or, on any error, nothing.\n"
       "A target that holds jobs, runs, mentors, certifications or ledger entries is refused.\n"
-      "The SQLite file is only read. Point --db or CERTCRON_DB at the URL afterwards; crontab\n"
-      "lines keep working, the identity being the same. The URL must not carry a password:\n"
-      "put it in ~/.pgpass or a libpq service file.\n"
+      "The SQLite file is read, not changed (its schema is brought up to date first, as by any\n"
+      "command). Afterwards point --db or CERTCRON_DB at the URL and run `certcron crontab\n"
+      "repair`: the block keeps its identity. The URL must not carry a password: put it in\n"
+      "~/.pgpass or a libpq service file.\n"
       "Examples:\n"
       "  certcron --db /var/lib/certcron/certcron.db db migrate-to postgresql://certcron@db/certcron\n"
       "  certcron db migrate-to 'postgresql:///certcron?host=/run/postgresql' --json");
