@@ -31,10 +31,11 @@ Every run is recorded; runs that die or never start are noticed and alerted.
 
 # Shared libraries through dpkg-shlibdeps; what the binary needs without linking it:
 # time zones, and a cron daemon to run its crontab lines. libcurl is loaded only for
-# webhook deliveries.
+# webhook deliveries, libpq only for a PostgreSQL database.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, cron | cron-daemon")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libcurl4")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libpq5")
 
 # Debian's changelog of the package, in /usr/share/doc/certcron as policy asks.
 set(CERTCRON_DEB_VERSION ${PROJECT_VERSION}-${CPACK_DEBIAN_PACKAGE_RELEASE})

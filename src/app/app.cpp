@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace certcron::app {
 namespace {
@@ -201,17 +200,13 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
 
 std::string App::clock_skew_warning() {
   auto database_now = store_->database_time();
-  if (!database_now || !*database_now) {
-    return "";  // no clock of its own (SQLite), or unreadable: the claim will say so
+  if (!database_now) {
+    return "";  // unreadable: the claim that follows says why
   }
-  const auto off = clock_.now() - **database_now;
-  if (off > kClockSkewWarning || -off > kClockSkewWarning) {
-    return "this host's clock is " + std::to_string(std::abs(off.count())) + " s " +
-           (off.count() > 0 ? "ahead of" : "behind") +
-           " the database's: slots are chosen by this host's clock, so it may run a slot early "
-           "or late; synchronise it (e.g. systemd-timesyncd or chrony)";
-  }
-  return "";
+  // The host's real clock: CERTCRON_NOW pins the run's "now", not the host's.
+  return certcron::clock_skew_warning(
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()),
+      *database_now);
 }
 
 // The API has no one to tell when the line cannot be written; the run is in the database.

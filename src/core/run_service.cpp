@@ -7,6 +7,20 @@
 
 namespace certcron {
 
+std::string clock_skew_warning(Seconds host_now, std::optional<Seconds> database_now) {
+  if (!database_now) {
+    return "";
+  }
+  const auto off = host_now - *database_now;
+  if (off <= kClockSkewWarning && -off <= kClockSkewWarning) {
+    return "";
+  }
+  return "this host's clock is " + std::to_string(off.count() > 0 ? off.count() : -off.count()) +
+         " s " + (off.count() > 0 ? "ahead of" : "behind") +
+         " the database's: slots are chosen by this host's clock, so it may run a slot early or "
+         "late; synchronise it (e.g. systemd-timesyncd or chrony)";
+}
+
 Result<std::optional<Seconds>> RunService::due_slot(const Job& job, std::string& why) {
   auto schedule = schedule_for(job.definition);
   if (!schedule) {

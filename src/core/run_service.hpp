@@ -40,6 +40,10 @@ inline constexpr std::chrono::seconds kEarlyStartTolerance{15};
 // A host whose clock is further than this off the database's is told so.
 inline constexpr std::chrono::seconds kClockSkewWarning{30};
 
+// A warning when `host_now` is more than kClockSkewWarning off `database_now`; empty when it
+// is not, or when the database has no clock of its own (nullopt).
+std::string clock_skew_warning(Seconds host_now, std::optional<Seconds> database_now);
+
 struct ExecuteOutcome {
   std::optional<Run> run;  // the finished run; none when a scheduled execute had nothing due
   std::string skipped;     // why nothing ran (scheduled only)

@@ -252,3 +252,18 @@ TEST_SUITE("core.run_service") {
 }
 
 }  // namespace certcron
+
+TEST_SUITE("core.clock_skew") {
+  TEST_CASE("a host more than 30 s off the database's clock is told which way and by how much") {
+    using certcron::clock_skew_warning;
+    const certcron::Seconds db{std::chrono::seconds{1'800'000'000}};
+    CHECK(clock_skew_warning(db + std::chrono::seconds{30}, db).empty());
+    CHECK(clock_skew_warning(db - std::chrono::seconds{30}, db).empty());
+    CHECK(clock_skew_warning(db + std::chrono::seconds{31}, db).find("31 s ahead of") !=
+          std::string::npos);
+    CHECK(clock_skew_warning(db - std::chrono::seconds{95}, db).find("95 s behind") !=
+          std::string::npos);
+    // A database without a clock of its own (SQLite, on this host) has nothing to compare.
+    CHECK(clock_skew_warning(db + std::chrono::hours{5}, std::nullopt).empty());
+  }
+}

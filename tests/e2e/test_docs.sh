@@ -180,7 +180,7 @@ for example in "${examples[@]}"; do
 done
 every_key=$(grep -oE '^#? ?[a-z_]+ =' "${examples[0]}" | grep -oE '[a-z_]+' | sort -u)
 check "the first example of certcron.toml.5 shows every key" \
-  "$(missing_from "$(printf '%s\n' "$source_keys" | grep -vxE 'reminders|alerts|crontab|server|delivery|monitoring')" "$every_key")"
+  "$(missing_from "$(printf '%s\n' "$source_keys" | grep -vxE 'reminders|alerts|crontab|server|delivery|monitoring|cluster')" "$every_key")"
 printf '[reminders]\nthreshold_days = [3]\n' >"$SCRATCH/misspelt.toml"
 run --config "$SCRATCH/misspelt.toml" next @daily --tz UTC --count 1
 expect_status 2 "a config key the page does not document is refused (the example checks can fail)"

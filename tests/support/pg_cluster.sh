@@ -2,6 +2,10 @@
 # A throw-away PostgreSQL server for the tests that need one.
 #
 #   pg_cluster.sh start DIR [SOCKET_DIR]   initdb into DIR, start the server, print its URL
+#   pg_cluster.sh standby PRIMARY_DIR DIR [SOCKET_DIR]
+#                                          a streaming standby of PRIMARY_DIR's server in DIR
+#   pg_cluster.sh promote DIR              promote DIR's standby to a primary
+#   pg_cluster.sh kill DIR                 stop DIR's server at once, as a crash would
 #   pg_cluster.sh stop DIR                 stop it at once and remove DIR
 #
 # The server listens on a Unix socket only (no TCP), in SOCKET_DIR (default DIR/socket; a
@@ -28,7 +32,7 @@ pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 port=${PG_PORT:-5433}
 
 usage() {
-  echo "usage: $0 start DIR [SOCKET_DIR] | stop DIR" >&2
+  echo "usage: $0 start DIR [SOCKET_DIR] | standby PRIMARY_DIR DIR [SOCKET_DIR] | promote DIR | kill DIR | stop DIR" >&2
   exit 2
 }
 
@@ -124,8 +128,10 @@ fill_data() {
   fi
 }
 
-start_cluster() {
-  local dir=$1 socket=${2:-$1/socket} data log
+# prepare DIR SOCKET: checks what a server needs, then makes DIR, SOCKET and an empty data
+# folder the server's user owns; prints the data folder.
+prepare() {
+  local dir=$1 socket=$2 data
   [ -x "$pg_bin/initdb" ] && [ -x "$pg_bin/pg_ctl" ] || cannot_run "$pg_bin/initdb not found (scripts/install-deps installs postgresql)"
   if [ "$EUID" -eq 0 ] && ! getent passwd postgres >/dev/null; then
     cannot_run "running as root and there is no postgres user to run the server as"
@@ -146,9 +152,12 @@ start_cluster() {
     fi
   fi
   echo "$socket" >"$dir/socket-path"
-  fill_data "$dir" "$data"
+  echo "$data"
+}
 
-  log=$data/server.log
+# run_server DATA SOCKET: the settings of a throw-away server, then starts it; prints its URL.
+run_server() {
+  local data=$1 socket=$2 log=$1/server.log
   cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$socket'
@@ -166,9 +175,44 @@ CONF
   echo "postgresql:///postgres?host=$socket&port=$port&user=postgres"
 }
 
+start_cluster() {
+  local dir=$1 socket=${2:-$1/socket} data
+  data=$(prepare "$dir" "$socket")
+  fill_data "$dir" "$data"
+  run_server "$data" "$socket"
+}
+
+# A streaming standby of the server in PRIMARY_DIR (pg_basebackup -R): read-only until
+# promoted (pg_ctl promote, `promote` below).
+start_standby() {
+  local primary=$1 dir=$2 socket=${3:-$2/socket} data primary_socket
+  primary_socket=$(socket_dir_of "$primary")
+  [ -n "$primary_socket" ] || { echo "pg_cluster: no server started in $primary" >&2; exit 1; }
+  data=$(prepare "$dir" "$socket")
+  if ! as_server "$pg_bin/pg_basebackup" -h "$primary_socket" -p "$port" -U postgres -D "$data" \
+      -R -X stream --no-sync >"$dir/basebackup.log" 2>&1; then
+    echo "pg_cluster: pg_basebackup failed:" >&2
+    cat "$dir/basebackup.log" >&2
+    exit 1
+  fi
+  run_server "$data" "$socket"
+}
+
+promote() {
+  as_server "$pg_bin/pg_ctl" -D "$(data_dir_of "$1")" -w -t 30 promote >/dev/null
+}
+
+# Stops the server at once (as a crash would) and keeps its folder.
+kill_server() {
+  as_server "$pg_bin/pg_ctl" -D "$(data_dir_of "$1")" -m immediate -w stop >/dev/null
+}
+
 [ $# -ge 2 ] || usage
 case $1 in
   start) [ $# -le 3 ] || usage; start_cluster "$2" "${3:-}" ;;
+  standby) [ $# -ge 3 ] && [ $# -le 4 ] || usage; start_standby "$2" "$3" "${4:-}" ;;
+  promote) [ $# -eq 2 ] || usage; promote "$2" ;;
+  kill) [ $# -eq 2 ] || usage; kill_server "$2" ;;
   stop) [ $# -eq 2 ] || usage; stop_cluster "$2" ;;
   *) usage ;;
 esac

@@ -31,6 +31,7 @@ struct LibPq {
   decltype(&PQfreemem) freemem = nullptr;
   decltype(&PQserverVersion) server_version = nullptr;
   decltype(&PQsetNoticeProcessor) set_notice_processor = nullptr;
+  decltype(&PQreset) reset = nullptr;
 };
 
 Result<const LibPq*> load_libpq() {
@@ -66,7 +67,8 @@ Result<const LibPq*> load_libpq() {
                     resolve_symbol(handle, "PQconninfoFree", api.conninfo_free) &&
                     resolve_symbol(handle, "PQfreemem", api.freemem) &&
                     resolve_symbol(handle, "PQserverVersion", api.server_version) &&
-                    resolve_symbol(handle, "PQsetNoticeProcessor", api.set_notice_processor);
+                    resolve_symbol(handle, "PQsetNoticeProcessor", api.set_notice_processor) &&
+                    resolve_symbol(handle, "PQreset", api.reset);
     if (!ok) {
       dlclose(handle);
       failure = Error::failed(std::string(kLibPq) +
@@ -293,7 +295,21 @@ void Connection::raise(pg_result* result, const char* what) {
   throw Failure(message + " (" + what + ")", state, constraint);
 }
 
+void Connection::reconnect_if_lost() {
+  if (depth_ != 0 || lib().status(connection_) == CONNECTION_OK) {
+    return;
+  }
+  // The server went away (a restart, a failover) after an earlier statement failed: connect
+  // again with the same parameters (with several hosts and target_session_attrs, to the new
+  // primary). Inside a transaction nothing can be resumed, so only between transactions.
+  lib().reset(connection_);
+  if (lib().status(connection_) == CONNECTION_OK) {
+    script("SET TimeZone TO 'UTC'");
+  }
+}
+
 Rows Connection::query(const char* sql, const Params& params) {
+  reconnect_if_lost();
   const auto& values = params.values();
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
@@ -331,6 +347,7 @@ Rows Connection::query_may_fail(const std::string& sql, const Params& params) {
 }
 
 void Connection::script(const char* sql) {
+  reconnect_if_lost();
   PGresult* result = lib().exec(connection_, sql);
   const ExecStatusType status =
       result == nullptr ? PGRES_FATAL_ERROR : lib().result_status(result);

@@ -160,6 +160,7 @@ class Connection {
  private:
   Connection(pg_conn* connection, std::string target);
   [[noreturn]] void raise(pg_result* result, const char* what);
+  void reconnect_if_lost();
   pg_conn* connection_;
   std::string target_;
   int depth_ = 0;

@@ -174,3 +174,31 @@ TEST_SUITE("store.pg.jobs") {
 }
 
 }  // namespace certcron::store::pg
+
+namespace certcron::store::pg {
+
+TEST_SUITE("store.pg.connection") {
+  TEST_CASE("a connection the server ended (a restart, a failover) connects again between transactions") {
+    const auto server = testing::test_server();
+    if (!server) {
+      return;
+    }
+    ScratchDatabase scratch(*server);
+    auto connection = migrated(scratch.url());
+    auto admin = testing::connect(scratch.url());
+    const auto pid = connection->query("SELECT pg_backend_pid()")[0].int64(0);
+    admin->query("SELECT pg_terminate_backend($1)", Params().add(pid));
+    // The statement that meets the closed connection fails, saying so...
+    auto lost = guarded([&] { connection->query("SELECT 1"); });
+    REQUIRE_FALSE(lost);
+    CHECK(lost.error().message.find("lost the connection") != std::string::npos);
+    // ...and the next one runs on a new session, in UTC again.
+    PgJobStore store(*connection);
+    auto job = store.insert_job(definition("after the restart"), at(1'700'000'000));
+    REQUIRE(job);
+    CHECK(connection->query("SELECT pg_backend_pid()")[0].int64(0) != pid);
+    CHECK(std::string(connection->query("SHOW TimeZone")[0].text(0)) == "UTC");
+  }
+}
+
+}  // namespace certcron::store::pg
