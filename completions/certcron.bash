@@ -5,7 +5,7 @@
 # ids and names, read from `certcron list --json` of the database the command line names.
 
 _certcron_global_options='--db --config --json -q --quiet -v --verbose --version -h --help'
-_certcron_commands='list show create update delete sync execute runs import due check snooze unsnooze ping next crontab k8s serve'
+_certcron_commands='list show create update delete sync execute runs import due check snooze unsnooze ping next crontab k8s db serve'
 
 # Options that take a value, whose value must not be read as the subcommand or the job.
 _certcron_takes_value() {
@@ -36,6 +36,7 @@ _certcron_command_options() {
     next) echo '--tz --from --count' ;;
     crontab) echo '' ;;
     k8s) echo '--image --secret --namespace' ;;
+    db) echo '' ;;
     serve) echo '--listen --threads --allow-unauthenticated' ;;
   esac
 }
@@ -218,6 +219,7 @@ _certcron() {
     import | sync) _certcron_files "$cur" ;;
     crontab) _certcron_reply 'show verify repair' "$cur" ;;
     k8s) _certcron_reply 'manifests' "$cur" ;;
+    db) _certcron_reply 'migrate-to' "$cur" ;;
     next) [[ $cur == @* ]] && _certcron_reply '@yearly @annually @monthly @weekly @daily @midnight @hourly' "$cur" ;;
   esac
   return 0

@@ -143,6 +143,7 @@ complete -c certcron -n __certcron_needs_command -a ping -d 'Record a ping (star
 complete -c certcron -n __certcron_needs_command -a next -d 'Preview a schedule'
 complete -c certcron -n __certcron_needs_command -a crontab -d 'Inspect the managed crontab block; detect and fix drift'
 complete -c certcron -n __certcron_needs_command -a k8s -d 'Print a Kubernetes CronJob per job'
+complete -c certcron -n __certcron_needs_command -a db -d 'Copy the database into PostgreSQL (db migrate-to URL)'
 complete -c certcron -n __certcron_needs_command -a serve -d 'Serve the JSON REST API over HTTP'
 
 # Positional arguments: the job, files, actions, schedule macros.
@@ -155,6 +156,7 @@ complete -c certcron -n '__certcron_argument 0 crontab' -a show -d 'Print the bl
 complete -c certcron -n '__certcron_argument 0 crontab' -a verify -d 'Print a diff and exit 1 on drift'
 complete -c certcron -n '__certcron_argument 0 crontab' -a repair -d 'Rewrite the block'
 complete -c certcron -n '__certcron_argument 0 k8s' -a manifests -d 'Print a CronJob per job'
+complete -c certcron -n '__certcron_argument 0 db' -a migrate-to -d 'Copy the database into an empty PostgreSQL database'
 complete -c certcron -n '__certcron_argument 0 next' \
     -a '@yearly @annually @monthly @weekly @daily @midnight @hourly' -d 'schedule macro'
 

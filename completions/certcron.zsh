@@ -84,6 +84,7 @@ _certcron() {
         'next:preview a schedule'
         'crontab:inspect the managed crontab block; detect and fix drift'
         'k8s:print a Kubernetes CronJob per job'
+        'db:copy the database into PostgreSQL (db migrate-to URL)'
         'serve:serve the jobs and runs as a JSON REST API over HTTP'
       )
       _describe -t commands 'certcron command' commands && ret=0
@@ -163,6 +164,9 @@ _certcron() {
             '--image[container image with certcron on its PATH]:image' \
             '--secret[Secret whose key url is the database URL]:secret' \
             '--namespace[namespace of every CronJob]:namespace' && ret=0 ;;
+        db)
+          _arguments $globals '1:action:((migrate-to\:"copy the database into an empty PostgreSQL database"))' \
+            '2:PostgreSQL URL (no password in it):' && ret=0 ;;
         serve)
           _arguments $globals '--listen[address and port to listen on]:address and port' \
             '--threads[I/O threads, 0 for one per core]:threads' \

@@ -24,6 +24,7 @@ void set_sync_command(CLI::App& command, Context& context);
 void set_next_command(CLI::App& command, Context& context);
 void set_crontab_command(CLI::App& command, Context& context);
 void set_k8s_command(CLI::App& command, Context& context);
+void set_db_command(CLI::App& command, Context& context);
 void set_execute_command(CLI::App& command, Context& context);
 void set_runs_command(CLI::App& command, Context& context);
 void set_import_command(CLI::App& command, Context& context);

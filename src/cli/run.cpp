@@ -30,6 +30,7 @@ const std::vector<CommandInfo>& command_table() {
       {"next", "Preview a schedule: the next fire times and a description", set_next_command},
       {"crontab", "Inspect the managed crontab block; detect and fix drift", set_crontab_command},
       {"k8s", "Print a Kubernetes CronJob per job (k8s manifests)", set_k8s_command},
+      {"db", "Copy the database into PostgreSQL (db migrate-to URL)", set_db_command},
       {"serve", "Serve the JSON REST API (the API contract) over HTTP", set_serve_command},
   };
   return table;

@@ -124,6 +124,8 @@ for shell in bash zsh fish; do
     "$shell completes crontab actions"
   expect_eq "$(completions_of "$shell" 'certcron k8s ')" "manifests " \
     "$shell completes the k8s action"
+  expect_eq "$(completions_of "$shell" 'certcron db ')" "migrate-to " \
+    "$shell completes the db action"
   expect_eq "$(complete_line "$shell" 'certcron create --tz Europe/Bruss')" Europe/Brussels \
     "$shell completes time zones for create --tz"
   expect_eq "$(complete_line "$shell" 'certcron next @daily --tz America/New_')" America/New_York \
