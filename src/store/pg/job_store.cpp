@@ -105,6 +105,19 @@ Result<T> attempt(const std::function<T()>& work) {
   return value;
 }
 
+// The first row `sql` gives, read by `read`; nothing when it gives none.
+template <class T, class Read>
+Result<std::optional<T>> first_row(Connection& connection, const std::string& sql,
+                                   const Params& params, Read read) {
+  return attempt<std::optional<T>>([&]() -> std::optional<T> {
+    auto rows = connection.query(sql, params);
+    if (rows.empty()) {
+      return std::nullopt;
+    }
+    return read(rows[0]);
+  });
+}
+
 }  // namespace
 
 Result<void> PgJobStore::in_transaction(const std::function<Result<void>()>& work) {
@@ -216,13 +229,7 @@ Result<void> PgJobStore::delete_job(std::int64_t job_seq) {
 
 Result<std::optional<Job>> PgJobStore::find_job_where(const std::string& sql,
                                                       const Params& params) {
-  return attempt<std::optional<Job>>([&]() -> std::optional<Job> {
-    auto rows = connection_.query(sql, params);
-    if (rows.empty()) {
-      return std::nullopt;
-    }
-    return mapping::read_job(rows[0]);
-  });
+  return first_row<Job>(connection_, sql, params, [](const Row& row) { return mapping::read_job(row); });
 }
 
 Result<std::optional<Job>> PgJobStore::find_job(std::string_view id_or_name) {
@@ -245,13 +252,7 @@ Result<std::optional<Job>> PgJobStore::find_job_by_seq(std::int64_t job_seq) {
 
 Result<std::optional<JobWithLastRun>> PgJobStore::find_with_last_run_where(
     const std::string& condition, const Params& params) {
-  return attempt<std::optional<JobWithLastRun>>([&]() -> std::optional<JobWithLastRun> {
-    auto rows = connection_.query(kJobWithLastRun + condition, params);
-    if (rows.empty()) {
-      return std::nullopt;
-    }
-    return job_with_last_run(rows[0]);
-  });
+  return first_row<JobWithLastRun>(connection_, kJobWithLastRun + condition, params, [](const Row& row) { return job_with_last_run(row); });
 }
 
 Result<std::optional<JobWithLastRun>> PgJobStore::find_job_with_last_run(
@@ -363,13 +364,7 @@ Result<void> PgJobStore::update_run(const Run& run) {
 }
 
 Result<std::optional<Run>> PgJobStore::find_run_where(const std::string& sql, std::int64_t value) {
-  return attempt<std::optional<Run>>([&]() -> std::optional<Run> {
-    auto rows = connection_.query(sql, Params().add(value));
-    if (rows.empty()) {
-      return std::nullopt;
-    }
-    return mapping::read_run(rows[0]);
-  });
+  return first_row<Run>(connection_, sql, Params().add(value), [](const Row& row) { return mapping::read_run(row); });
 }
 
 Result<std::optional<Run>> PgJobStore::find_run(std::int64_t run_seq) {
@@ -418,13 +413,7 @@ Result<Page<Run>> PgJobStore::list_runs(std::int64_t job_seq, std::optional<RunS
 }
 
 Result<std::optional<Flip>> PgJobStore::one_flip(const std::string& sql, const Params& params) {
-  return attempt<std::optional<Flip>>([&]() -> std::optional<Flip> {
-    auto rows = connection_.query(sql, params);
-    if (rows.empty()) {
-      return std::nullopt;
-    }
-    return mapping::read_flip(rows[0]);
-  });
+  return first_row<Flip>(connection_, sql, params, [](const Row& row) { return mapping::read_flip(row); });
 }
 
 Result<std::vector<Flip>> PgJobStore::flips(const std::string& sql, const Params& params) {
