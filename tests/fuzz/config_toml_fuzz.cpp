@@ -1,6 +1,7 @@
 // config.toml: toml++'s parser and certcron's typed reading of every table and key.
 //
-// A file that applies must leave every path absolute and the thresholds unique, in range and
+// A file that applies must leave every path absolute (the database may instead be a
+// PostgreSQL URL, kept as written) and the thresholds unique, in range and
 // most distant first; a file that does not must leave the settings as they were and say
 // where its problem is.
 
@@ -21,8 +22,10 @@ const std::string kPath = "/srv/certcron/config.toml";
 bool absolute_or_empty(const std::string& path) { return path.empty() || path.front() == '/'; }
 
 void check_applied(const certcron::Settings& settings) {
+  check(certcron::is_postgresql_url(settings.db_path) || absolute_or_empty(settings.db_path),
+        "the database is an absolute path or a PostgreSQL URL");
   for (const std::string* path :
-       {&settings.db_path, &settings.state_dir, &settings.reminders.delivery.outbox,
+       {&settings.state_dir, &settings.reminders.delivery.outbox,
         &settings.alerts.delivery.outbox, &settings.crontab.file, &settings.crontab.binary,
         &settings.server.token_file}) {
     check(absolute_or_empty(*path), "paths are absolute");
