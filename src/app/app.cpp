@@ -123,24 +123,6 @@ std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
                                                                start);
 }
 
-// A run that delivers holds the store's delivery lock (Stores::lock_delivery) from its due
-// query to its last ledger entry, so a run of another job (on this host or another) then
-// finds those reminders recorded. A run of the same job is kept out by the database already;
-// a dry run delivers nothing.
-constexpr auto kReminderLockTimeout = std::chrono::minutes(10);
-
-Result<std::unique_ptr<store::DeliveryLock>> lock_reminders(store::Stores& stores, const Run& run) {
-  if (run.dry_run) {
-    return std::unique_ptr<store::DeliveryLock>{};
-  }
-  auto lock = stores.lock_delivery(kReminderLockTimeout);
-  if (!lock && lock.error().kind == ErrorKind::busy) {
-    return fail(Error::busy("another run kept delivering reminders for 10 minutes: " +
-                            lock.error().message));
-  }
-  return lock;
-}
-
 }  // namespace
 
 reminders::CheckOptions App::collecting(const reminders::CheckOptions& hooks,
@@ -175,18 +157,9 @@ Result<ExecuteOutcome> App::execute(const ExecuteRequest& request,
   if (!claimed->run) {
     return ExecuteOutcome{std::nullopt, claimed->skipped, warnings};
   }
-  auto lock = lock_reminders(*parts_->stores, *claimed->run);
-  if (!lock) {
-    auto aborted = abort(*claimed->run, describe(lock.error()));
-    if (!aborted) {
-      return fail(aborted.error());
-    }
-    return ExecuteOutcome{*aborted, "", warnings};
-  }
   RunLogDetail detail;
   auto finished =
       runs_->complete(*claimed->run, **delivery, settings_.reminders, collecting(hooks, detail));
-  lock->reset();
   if (!finished) {
     return fail(finished.error());
   }
@@ -212,13 +185,8 @@ std::string App::clock_skew_warning() {
 // The API has no one to tell when the line cannot be written; the run is in the database.
 Result<Run> App::complete(const Run& started, reminders::Delivery& delivery) {
   const auto start = std::chrono::steady_clock::now();
-  auto lock = lock_reminders(*parts_->stores, started);
-  if (!lock) {
-    return abort(started, describe(lock.error()));
-  }
   RunLogDetail detail;
   auto finished = runs_->complete(started, delivery, settings_.reminders, collecting({}, detail));
-  lock->reset();
   if (finished) {
     (void)log_run(*finished, since(start), &detail);
   }

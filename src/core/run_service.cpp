@@ -222,6 +222,21 @@ Result<RunResult> RunService::run_check(const Run& started, reminders::Delivery&
   options.now = started.started_at;
   options.dry_run = started.dry_run;
   options.run_seq = started.seq;
+  options.lease = liveness_.lease;
+  // A long run renews its lease a quarter of the way through it, so that no other host
+  // takes it over while it still delivers. A renewal that fails is tried again after the
+  // next batch; the claims on reminders keep a taken-over run from delivering them twice.
+  Seconds renewed = clock_.now();
+  options.keep_alive = [this, &renewed, run_seq = started.seq, hook = hooks.keep_alive] {
+    if (clock_.now() - renewed >= liveness_.lease / 4) {
+      if (auto held = jobs_.renew_lease(run_seq, liveness_.lease, clock_.now()); held) {
+        renewed = clock_.now();
+      }
+    }
+    if (hook) {
+      hook();
+    }
+  };
   return reminders::run_expiry_check(reminders_, delivery, config, *zone, options);
 }
 

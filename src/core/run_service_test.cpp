@@ -17,9 +17,56 @@ ExecuteRequest scheduled(const std::string& job) {
   return ExecuteRequest{job, RunTrigger::schedule, false, true};
 }
 
+// Takes five minutes a message, as a slow mail relay might, and notes the run's lease as
+// each message starts.
+class SlowDelivery final : public reminders::Delivery {
+ public:
+  SlowDelivery(FixedClock& clock, JobStore& jobs) : clock_(clock), jobs_(jobs) {}
+  Result<void> deliver(const reminders::Message&) override {
+    auto running = jobs_.running_run(1);
+    REQUIRE(running);
+    REQUIRE(*running);
+    leases.push_back((*running)->lease_until.value_or(Seconds{}));
+    clock_.advance(std::chrono::minutes{5});
+    return {};
+  }
+  std::vector<Seconds> leases;
+
+ private:
+  FixedClock& clock_;
+  JobStore& jobs_;
+};
+
 }  // namespace
 
 TEST_SUITE("core.run_service") {
+  TEST_CASE("a run still delivering renews its lease a quarter of the way through it") {
+    testing::ServiceFixture fx;
+    const Job job = fx.add_job("long", "0 2 * * *");
+    REQUIRE(job.seq == 1);
+    std::vector<reminders::CertificationRow> rows;
+    for (const char* mentor : {"m1", "m2", "m3", "m4"}) {
+      rows.push_back({mentor, "Name", std::string(mentor) + "@example.org", "CPR", "2026-04-01",
+                      at("2026-04-01T00:00:00Z"), ""});
+    }
+    REQUIRE(fx.reminders->in_transaction([&]() -> Result<void> {
+      auto counts = fx.reminders->upsert(rows);
+      return counts ? Result<void>{} : fail(counts.error());
+    }));
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());  // lease 900 s
+    SlowDelivery delivery(fx.clock, *fx.jobs);
+    const Seconds start = fx.clock.now();
+    auto outcome = runs.execute(ExecuteRequest{"long"}, delivery, reminders::ReminderConfig{});
+    REQUIRE(outcome);
+    REQUIRE(outcome->run);
+    CHECK(outcome->run->result->reminders_sent == 4);
+    // Each message took 5 minutes, more than a quarter of the lease: renewed after each.
+    using std::chrono::minutes;
+    CHECK(delivery.leases == std::vector<Seconds>{start + minutes{15}, start + minutes{20},
+                                                  start + minutes{25}, start + minutes{30}});
+    CHECK((*fx.jobs->find_run(outcome->run->seq))->lease_until == start + minutes{35});
+  }
+
   TEST_CASE("a scheduled execute runs only for a due slot within the grace time") {
     testing::ServiceFixture fx;
     fx.add_job("nightly", "0 2 * * *", 5);

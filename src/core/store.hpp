@@ -104,6 +104,11 @@ class JobStore {
   virtual Result<std::optional<Run>> running_run(std::int64_t job_seq) = 0;
   virtual Result<std::optional<Run>> last_run(std::int64_t job_seq) = 0;
   virtual Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) = 0;
+  // Moves the end of running run `run_seq`'s lease to `lease` after now: the database's clock
+  // where it has one, else `now`. Gives false, changing nothing, when the run is not running
+  // any more (it ended, or another host took it over).
+  virtual Result<bool> renew_lease(std::int64_t run_seq, std::chrono::seconds lease,
+                                   Seconds now) = 0;
   virtual Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                                       PageRequest page) = 0;
 

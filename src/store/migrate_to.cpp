@@ -36,7 +36,9 @@ constexpr Kind P = Kind::plain;
 constexpr Kind I = Kind::instant;
 
 // In an order the foreign keys accept: jobs before what names them, mentors before their
-// certifications, certifications before their ledger entries.
+// certifications, certifications before their ledger entries. reminder_claims is not copied:
+// a claim lasts as long as one delivery, and the reminder it held, not in the ledger, is
+// delivered by the next run.
 const std::vector<Table>& tables() {
   static const std::vector<Table> all{
       {"jobs",

@@ -64,10 +64,19 @@ ALTER TABLE runs ADD COLUMN pid_start INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 // A run names its owner (a host, or a Kubernetes Job) and the end of its claim's lease, as
-// on PostgreSQL, where several hosts share one database.
+// on PostgreSQL, where several hosts share one database. A run claims each reminder before
+// delivering it (ReminderStore::claim); the claim ends when the ledger entry is written.
 constexpr const char* kMigration7RunOwner = R"sql(
 ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN lease_until INTEGER;
+CREATE TABLE reminder_claims (
+  certification_id INTEGER NOT NULL REFERENCES certifications (id) ON DELETE CASCADE,
+  expires_on TEXT NOT NULL,
+  threshold INTEGER NOT NULL,
+  run_seq INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL,
+  PRIMARY KEY (certification_id, expires_on, threshold)
+) STRICT, WITHOUT ROWID;
 )sql";
 
 }  // namespace
@@ -80,7 +89,7 @@ const std::vector<Migration>& migrations() {
       {4, "the ping history of each job", kMigration4Pings},
       {5, "monitoring flips and alerts, max runtime and catch-up", kMigration5Flips},
       {6, "the due query's covering index, reminder totals and watermarks", kMigration6DueQuery},
-      {7, "the owner and lease of a run", kMigration7RunOwner},
+      {7, "the owner and lease of a run, and claims on reminders", kMigration7RunOwner},
   };
   return steps;
 }

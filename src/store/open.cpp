@@ -10,26 +10,16 @@
 #include "store/pg/schema.hpp"
 #include "store/ping_store.hpp"
 #include "store/reminder_store.hpp"
-#include "util/file.hpp"
 
 #include <SQLiteCpp/Database.h>
 
 namespace certcron::store {
 namespace {
 
-class SqliteDeliveryLock final : public DeliveryLock {
- public:
-  explicit SqliteDeliveryLock(util::FileLock lock) : lock_(std::move(lock)) {}
-
- private:
-  util::FileLock lock_;
-};
-
 class SqliteStores final : public Stores {
  public:
   SqliteStores(std::unique_ptr<SQLite::Database> database, const std::string& path)
-      : path_(path),
-        database_(std::move(database)),
+      : database_(std::move(database)),
         jobs_(*database_, path),
         reminders_(*database_),
         pings_(*database_) {}
@@ -37,16 +27,8 @@ class SqliteStores final : public Stores {
   JobStore& jobs() override { return jobs_; }
   reminders::ReminderStore& reminders() override { return reminders_; }
   PingStore& pings() override { return pings_; }
-  Result<std::unique_ptr<DeliveryLock>> lock_delivery(std::chrono::milliseconds timeout) override {
-    auto lock = util::FileLock::acquire(path_ + "-reminders.lock", timeout);
-    if (!lock) {
-      return fail(lock.error());
-    }
-    return std::unique_ptr<DeliveryLock>(std::make_unique<SqliteDeliveryLock>(std::move(*lock)));
-  }
 
  private:
-  std::string path_;
   std::unique_ptr<SQLite::Database> database_;  // first in, last out: the stores use it
   SqliteJobStore jobs_;
   SqliteReminderStore reminders_;
@@ -65,27 +47,8 @@ class PgStores final : public Stores {
   JobStore& jobs() override { return jobs_; }
   reminders::ReminderStore& reminders() override { return reminders_; }
   PingStore& pings() override { return pings_; }
-  Result<std::unique_ptr<DeliveryLock>> lock_delivery(std::chrono::milliseconds timeout) override {
-    auto taken = pg::take_session_lock(*connection_, pg::kDeliveryLock, timeout);
-    if (!taken) {
-      return fail(taken.error());
-    }
-    return std::unique_ptr<DeliveryLock>(std::make_unique<PgDeliveryLock>(*connection_));
-  }
 
  private:
-  // Released with pg_advisory_unlock, or with the session when the process dies.
-  class PgDeliveryLock final : public DeliveryLock {
-   public:
-    explicit PgDeliveryLock(pg::Connection& connection) : connection_(connection) {}
-    ~PgDeliveryLock() override { pg::release_session_lock(connection_, pg::kDeliveryLock); }
-    PgDeliveryLock(const PgDeliveryLock&) = delete;
-    PgDeliveryLock& operator=(const PgDeliveryLock&) = delete;
-
-   private:
-    pg::Connection& connection_;
-  };
-
   std::unique_ptr<pg::Connection> connection_;
   pg::PgJobStore jobs_;
   pg::PgReminderStore reminders_;

@@ -167,7 +167,23 @@ struct SqliteReminderStore::Statements {
         insert_ledger(db,
                       "INSERT INTO reminder_ledger (certification_id, expires_on, threshold, "
                       "outcome, recorded_at, run_seq, message_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                      "ON CONFLICT DO NOTHING") {}
+                      "ON CONFLICT DO NOTHING"),
+        // A key in the ledger is never claimed; a claim is taken over from a run that is not
+        // running any more, or whose lease passed (?6: now), and renewed for its own run.
+        claim(db,
+              "INSERT INTO reminder_claims (certification_id, expires_on, threshold, run_seq, "
+              "lease_until) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM "
+              "reminder_ledger WHERE certification_id = ?1 AND expires_on = ?2 AND threshold "
+              "= ?3) ON CONFLICT DO UPDATE SET run_seq = excluded.run_seq, lease_until = "
+              "excluded.lease_until WHERE reminder_claims.run_seq = excluded.run_seq OR "
+              "reminder_claims.lease_until < ?6 OR NOT EXISTS (SELECT 1 FROM runs WHERE "
+              "runs.seq = reminder_claims.run_seq AND runs.status = 'running')"),
+        release(db,
+                "DELETE FROM reminder_claims WHERE certification_id = ? AND expires_on = ? AND "
+                "threshold = ? AND run_seq = ?"),
+        end_claim(db,
+                  "DELETE FROM reminder_claims WHERE certification_id = ? AND expires_on = ? "
+                  "AND threshold = ?") {}
 
   SQLite::Statement upsert_mentor;
   SQLite::Statement upsert_certification;
@@ -175,6 +191,9 @@ struct SqliteReminderStore::Statements {
   RawStatement due;
   SQLite::Statement ledger;
   SQLite::Statement insert_ledger;
+  SQLite::Statement claim;
+  SQLite::Statement release;
+  SQLite::Statement end_claim;
 };
 
 // One band of the due query. The range on the covering (expires_at, expires_on) index is
@@ -448,13 +467,72 @@ Result<void> SqliteReminderStore::record(const std::vector<LedgerEntry>& entries
         q.exec();
       }
       q.reset();
+      auto& ended = statements().end_claim;
+      for (const LedgerEntry* next : ordered) {
+        ended.reset();
+        ended.bind(1, next->certification_id);
+        ended.bind(2, next->expires_on);
+        ended.bind(3, next->threshold);
+        ended.exec();
+      }
+      ended.reset();
       return {};
     });
   };
+  return writing(write);
+}
+
+Result<void> SqliteReminderStore::writing(const std::function<Result<void>()>& work) {
   if (sqlite3_get_autocommit(db_.getHandle()) == 0) {
-    return write();  // already inside the caller's transaction
+    return work();  // already inside the caller's transaction
   }
-  return in_transaction(write);
+  return in_transaction(work);
+}
+
+Result<std::vector<bool>> SqliteReminderStore::claim(const std::vector<reminders::ReminderKey>& keys,
+                                                     const reminders::ClaimHolder& holder) {
+  std::vector<bool> held;
+  auto done = writing([&]() -> Result<void> {
+    return guarded([&]() -> Result<void> {
+      held.clear();
+      auto& q = statements().claim;
+      for (const auto& key : keys) {
+        q.reset();
+        q.bind(1, key.certification_id);
+        q.bind(2, key.expires_on);
+        q.bind(3, key.threshold);
+        q.bind(4, holder.run_seq);
+        q.bind(5, from_seconds(holder.now + holder.lease));
+        q.bind(6, from_seconds(holder.now));
+        held.push_back(q.exec() == 1);
+      }
+      q.reset();
+      return {};
+    });
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return held;
+}
+
+Result<void> SqliteReminderStore::release(const std::vector<reminders::ReminderKey>& keys,
+                                          std::int64_t run_seq) {
+  return writing([&]() -> Result<void> {
+    return guarded([&]() -> Result<void> {
+      auto& q = statements().release;
+      for (const auto& key : keys) {
+        q.reset();
+        q.bind(1, key.certification_id);
+        q.bind(2, key.expires_on);
+        q.bind(3, key.threshold);
+        q.bind(4, run_seq);
+        q.exec();
+      }
+      q.reset();
+      return {};
+    });
+  });
 }
 
 Result<reminders::ReminderCounts> SqliteReminderStore::counts() {

@@ -30,6 +30,10 @@ class SqliteReminderStore final : public reminders::ReminderStore {
       int limit) override;
   Result<std::vector<reminders::LedgerEntry>> ledger_for(std::int64_t certification_id,
                                                          std::string_view expires_on) override;
+  Result<std::vector<bool>> claim(const std::vector<reminders::ReminderKey>& keys,
+                                  const reminders::ClaimHolder& holder) override;
+  Result<void> release(const std::vector<reminders::ReminderKey>& keys,
+                       std::int64_t run_seq) override;
   Result<void> record(const std::vector<reminders::LedgerEntry>& entries) override;
   Result<reminders::ReminderCounts> counts() override;
   Result<std::optional<reminders::Watermark>> watermark(std::string_view policy) override;
@@ -43,6 +47,8 @@ class SqliteReminderStore final : public reminders::ReminderStore {
   struct Statements;
   Statements& statements();  // throws SQLite::Exception, like every statement call
   Result<void> upsert_one(const reminders::CertificationRow& row, reminders::UpsertCounts& counts);
+  // Runs `work` in this store's transaction, or in the caller's when one is open.
+  Result<void> writing(const std::function<Result<void>()>& work);
 
   SQLite::Database& db_;
   std::unique_ptr<Statements> statements_;

@@ -6,6 +6,7 @@
 
 #include "core/reminders/delivery.hpp"
 #include "core/reminders/import.hpp"
+#include "store/database.hpp"
 #include "store/migrations_reminders.hpp"
 #include "store/reminder_store.hpp"
 
@@ -76,20 +77,14 @@ inline std::string read_bytes(const std::filesystem::path& path) {
   return out.str();
 }
 
-// The database as the job store would open it (WAL, foreign keys, busy timeout), with the
-// reminder schema applied directly: the tests do not need the job tables.
+// The database as the job store opens it (WAL, foreign keys, busy timeout, every migration:
+// claims on reminders name runs).
 inline std::unique_ptr<SQLite::Database> open_reminder_database(const std::filesystem::path& file) {
-  auto db = std::make_unique<SQLite::Database>(file.string(),
-                                               SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  db->exec("PRAGMA journal_mode = WAL");
-  db->exec("PRAGMA synchronous = NORMAL");
-  db->exec("PRAGMA foreign_keys = ON");
-  db->exec("PRAGMA busy_timeout = 5000");
-  if (!db->tableExists("certifications")) {
-    db->exec(std::string("BEGIN; ") + store::kMigration2Reminders + store::kMigration6DueQuery +
-             " COMMIT;");
+  auto db = store::open_database(file.string());
+  if (!db) {
+    throw std::runtime_error(describe(db.error()));
   }
-  return db;
+  return std::move(*db);
 }
 
 struct TestDatabase {

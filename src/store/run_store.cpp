@@ -254,6 +254,22 @@ Result<bool> SqliteJobStore::has_run_for_slot(std::int64_t job_seq, Seconds slot
   return found;
 }
 
+Result<bool> SqliteJobStore::renew_lease(std::int64_t run_seq, std::chrono::seconds lease,
+                                         Seconds now) {
+  bool running = false;
+  auto ran = guarded([&] {
+    auto query = statements_->use(
+        "UPDATE runs SET lease_until = ? WHERE seq = ? AND status = 'running'");
+    query->bind(1, static_cast<std::int64_t>(from_seconds(now + lease)));
+    query->bind(2, static_cast<std::int64_t>(run_seq));
+    running = query->exec() == 1;
+  });
+  if (!ran) {
+    return fail(ran.error());
+  }
+  return running;
+}
+
 Result<Page<Run>> SqliteJobStore::list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                                             PageRequest page) {
   Page<Run> result{{}, page.page, page.limit, 0};

@@ -193,6 +193,37 @@ TEST_SUITE("conformance.runs") {
       CHECK(empty.total == 5);
     }
   }
+  TEST_CASE("renew_lease moves a running run's lease past now, and leaves an ended run alone") {
+    TestDatabase db;
+    auto stores = db.open();
+    JobStore& jobs = stores->jobs();
+    const Job job = take(jobs.insert_job(daily("long"), at(1)));
+    Run started = running_run_of(job.seq, 1000);
+    started.owner = "host-a";
+    started.lease_until = at(1900);
+    const Run run = take(jobs.insert_run(started));
+    const auto real_now = std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now());
+
+    CHECK(take(jobs.renew_lease(run.seq, std::chrono::seconds{600}, at(5000))));
+    const auto renewed = take(jobs.find_run(run.seq))->lease_until;
+    REQUIRE(renewed);
+    if (engine() == Engine::sqlite) {
+      CHECK(*renewed == at(5600));  // `now` counts: one host, one clock
+    } else {
+      // The database's clock counts, whatever `now` the host gives.
+      CHECK(*renewed >= real_now + std::chrono::seconds{590});
+      CHECK(*renewed <= real_now + std::chrono::seconds{700});
+    }
+
+    Run ended = *take(jobs.find_run(run.seq));
+    ended.status = RunStatus::success;
+    ended.completed_at = at(1100);
+    ok(jobs.update_run(ended));
+    CHECK_FALSE(take(jobs.renew_lease(run.seq, std::chrono::seconds{900}, at(9000))));
+    CHECK(take(jobs.find_run(run.seq))->lease_until == renewed);
+    CHECK_FALSE(take(jobs.renew_lease(404, std::chrono::seconds{900}, at(9000))));
+  }
 }
 
 }  // namespace certcron::conformance

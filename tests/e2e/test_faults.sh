@@ -493,17 +493,17 @@ expect_eq "$unfiled" "0" "disk: no reminder is in the ledger without its message
 leftovers=$(find "$full_outbox" -type f ! -name '*.eml' 2>/dev/null | wc -l | tr -d ' ')
 expect_eq "$leftovers" "0" "disk: no partial file is left in the outbox"
 
-# serve handling a create on the full disk: the crontab is written, then the commit fails. The
-# block is written back from the jobs as they stayed; here the state folder (where the crontab
-# backups go) is on the full disk too, so even that fails, and the error says how to repair.
+# serve handling a create on the full disk. Which write meets the full disk first depends on
+# the bytes the execute left free: the crontab's backup (refused before anything changed), or
+# the commit after the crontab was written (the block is written back from the jobs as they
+# stayed; the state folder, where the backups go, is on the full disk too, so even that
+# fails, and the error says how to repair; job_service_test covers that path on its own).
 serve_start disk
 api POST '' '{"name": "created_on_full_disk", "cron_expression": "0 4 * * *", "server_timezone": "UTC"}'
 echo "  | disk full: serve answered $status to a create: $out" >&2
 expect_eq "$status" "500" "disk: a create the server could not store is answered 500"
-expect_json 'j["message"].startswith("database error: database or disk is full")' 'true' \
-  "disk: the answer says the disk is full"
-expect_json '"run `certcron crontab repair`" in j["message"]' 'true' \
-  "disk: the answer says the crontab holds the change and to run crontab repair"
+expect_json '(j["message"].startswith("database error: database or disk is full") and "run `certcron crontab repair`" in j["message"]) or ("No space left on device" in j["message"] and j["message"].endswith("nothing was changed"))' 'true' \
+  "disk: the answer says the disk is full, and either that nothing changed or to run crontab repair"
 expect_eq "$(sql "$full_db" "SELECT count(*) FROM jobs WHERE name = 'created_on_full_disk'")" "0" \
   "disk: a create that failed left no job"
 kill -TERM "$server_pid"

@@ -191,6 +191,10 @@ class DeliveringSink final : public DueSink {
   // Delivered messages are recorded together, after their delivery: a crash in between
   // repeats them (same Message-ID), never loses one.
   Result<void> flush() override {
+    if (auto claimed = claim_batch(); !claimed) {
+      batch_.clear();
+      return claimed;
+    }
     if (batch_.empty()) {
       return {};
     }
@@ -217,12 +221,14 @@ class DeliveringSink final : public DueSink {
                             recorded.error().message,
                         {}});
     }
+    std::vector<ReminderKey> failed;
     for (std::size_t i = 0; i < batch_.size(); ++i) {
       if (i < outcomes.size() && outcomes[i]) {
         ++counts_.reminders_sent;
         notify(CheckEvent::Kind::sent, batch_[i], {});
         continue;
       }
+      failed.push_back(key_of(batch_[i]));
       const std::string error =
           i < outcomes.size() ? outcomes[i].error().message : "the delivery gave no outcome";
       ++counts_.errors;
@@ -232,10 +238,55 @@ class DeliveringSink final : public DueSink {
       notify(CheckEvent::Kind::failed, batch_[i], error);
     }
     batch_.clear();
+    if (!failed.empty()) {
+      // Let the next run retry them at once. Should this fail, nothing is lost: a claim
+      // holds only while its run is running.
+      (void)store_.release(failed, options_.run_seq);
+    }
+    if (options_.keep_alive) {
+      options_.keep_alive();
+    }
     return {};
   }
 
+  // Reminders left to another run's claim: that run delivers them (or gives them back).
+  std::int64_t held_elsewhere() const { return held_elsewhere_; }
+
  private:
+  static ReminderKey key_of(const DueItem& item) {
+    return {item.certification.id, item.certification.expires_on, item.decision.threshold};
+  }
+
+  // Claims the batch's reminders and drops those another run holds (it found them due too).
+  Result<void> claim_batch() {
+    if (batch_.empty()) {
+      return {};
+    }
+    std::vector<ReminderKey> keys;
+    keys.reserve(batch_.size());
+    for (const auto& item : batch_) {
+      keys.push_back(key_of(item));
+    }
+    auto held =
+        store_.claim(keys, ClaimHolder{options_.run_seq, options_.now, options_.lease});
+    if (!held) {
+      return fail(held.error());
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < batch_.size(); ++i) {
+      if (i < held->size() && (*held)[i]) {
+        if (kept != i) {
+          batch_[kept] = std::move(batch_[i]);
+        }
+        ++kept;
+      } else {
+        ++held_elsewhere_;
+      }
+    }
+    batch_.erase(batch_.begin() + static_cast<std::ptrdiff_t>(kept), batch_.end());
+    return {};
+  }
+
   void notify(CheckEvent::Kind kind, const DueItem& item, std::string error) const {
     if (options_.on_event) {
       options_.on_event(
@@ -249,6 +300,7 @@ class DeliveringSink final : public DueSink {
   RunResult& counts_;
   std::size_t limit_;
   std::vector<DueItem> batch_;
+  std::int64_t held_elsewhere_ = 0;
 };
 
 class PreviewSink final : public DueSink {
@@ -295,7 +347,7 @@ Result<RunResult> run_expiry_check(ReminderStore& store, Delivery& delivery,
   if (!scanned) {
     return fail(scanned.error());
   }
-  if (!options.dry_run && counts.errors == 0) {
+  if (!options.dry_run && counts.errors == 0 && sink.held_elsewhere() == 0) {
     // Everything due was delivered and recorded: the next run reads only what is new. A
     // watermark that could not be saved loses nothing (the next run reads every band whole),
     // so it does not fail a run whose reminders all went out.

@@ -11,6 +11,7 @@
 #include "core/reminders/reminder_store.hpp"
 #include "core/schedule/schedule.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -36,14 +37,18 @@ struct CheckEvent {
 struct CheckOptions {
   Seconds now{};
   bool dry_run = false;      // compute everything, deliver nothing, write no ledger entry
-  std::int64_t run_seq = 0;  // recorded in the ledger entries
+  std::int64_t run_seq = 0;  // recorded in the ledger entries, and the holder of its claims
+  std::chrono::seconds lease{900};  // how long a claim holds (ReminderStore::claim)
+  std::function<void()> keep_alive;  // after each delivered batch: the run is still going
   std::function<void(const CheckProgress&)> progress;  // every few hundred rows, and at the end
   std::function<void(const CheckEvent&)> on_event;     // every due reminder
 };
 
 // Asks the store for what can be due (see threshold_bands and ReminderStore::due_candidates:
 // per threshold, the certifications in its band of days whose ledger lacks it), decides each
-// with the policy (policy.hpp), and delivers the due reminders. A delivery that takes one
+// with the policy (policy.hpp), and delivers the due reminders. Each batch is claimed before
+// its delivery (ReminderStore::claim): a reminder another run holds is left to that run, so
+// runs of several jobs, on several hosts, deliver each reminder once. A delivery that takes one
 // message at a time gets each recorded in the ledger right after it went out, so a crash
 // repeats at most the message in flight; one that takes batches (the outbox) gets each batch
 // recorded in one transaction after the batch is on disk, so a crash repeats at most that
@@ -51,7 +56,8 @@ struct CheckOptions {
 // over are recorded with the reminder, as superseded. Call it outside any open transaction
 // on the store's connection: inside one, nothing would be committed early.
 //
-// After a run that delivered everything due, the policy's watermark is saved: while no
+// After a run that delivered everything due (none failed, none was left to another run's
+// claim), the policy's watermark is saved: while no
 // certification changes, the next run reads only the days that entered a band since
 // (a steady night reads one day per threshold), yet finds exactly what a full read would.
 //

@@ -1,6 +1,7 @@
 #include "core/reminders/expiry_check.hpp"
 
 #include "delivery/outbox.hpp"
+#include "store/job_store.hpp"
 #include "store/reminder_test_support.hpp"
 #include "util/time.hpp"
 
@@ -50,11 +51,11 @@ struct Fixture {
 
   Fixture() { REQUIRE(import_text(t.store, kMentors).has_value()); }
 
-  certcron::RunResult run(const char* now, bool dry_run = false) {
+  certcron::RunResult run(const char* now, bool dry_run = false, std::int64_t run_seq = 42) {
     CheckOptions options;
     options.now = instant(now);
     options.dry_run = dry_run;
-    options.run_seq = 42;
+    options.run_seq = run_seq;
     auto result = run_expiry_check(t.store, delivery, config, utc, options);
     REQUIRE(result.has_value());
     return *result;
@@ -114,6 +115,13 @@ class CrashBeforeRecord final : public ReminderStore {
   Result<std::vector<LedgerEntry>> ledger_for(std::int64_t id, std::string_view on) override {
     return inner_.ledger_for(id, on);
   }
+  Result<std::vector<bool>> claim(const std::vector<ReminderKey>& keys,
+                                  const ClaimHolder& holder) override {
+    return inner_.claim(keys, holder);
+  }
+  Result<void> release(const std::vector<ReminderKey>& keys, std::int64_t run_seq) override {
+    return inner_.release(keys, run_seq);
+  }
   Result<void> record(const std::vector<LedgerEntry>&) override {
     return certcron::fail(certcron::Error::failed("the process died here"));
   }
@@ -128,6 +136,31 @@ class CrashBeforeRecord final : public ReminderStore {
  private:
   ReminderStore& inner_;
 };
+
+// A running run of a job of its own, as another job's run (or another host's) would hold.
+std::int64_t running_run(TestDatabase& t, const std::string& job_name) {
+  certcron::store::SqliteJobStore jobs(*t.db, t.file.string());
+  certcron::JobDefinition definition;
+  definition.name = job_name;
+  definition.cron_expression = "0 2 * * *";
+  definition.server_timezone = "UTC";
+  auto job = jobs.insert_job(definition, instant("2026-01-01T00:00:00Z"));
+  REQUIRE(job.has_value());
+  certcron::Run run;
+  run.job_seq = job->seq;
+  run.trigger = certcron::RunTrigger::manual;
+  run.started_at = instant("2026-03-01T01:59:00Z");
+  auto inserted = jobs.insert_run(run);
+  REQUIRE(inserted.has_value());
+  return inserted->seq;
+}
+
+ReminderKey key_of(TestDatabase& t, const std::string& certification, int threshold) {
+  SQLite::Statement q(*t.db, "SELECT id, expires_on FROM certifications WHERE certification = ?");
+  q.bind(1, certification);
+  REQUIRE(q.executeStep());
+  return ReminderKey{q.getColumn(0).getInt64(), q.getColumn(1).getString(), threshold};
+}
 
 std::vector<std::string> folder_names(const std::filesystem::path& folder) {
   std::vector<std::string> names;
@@ -261,6 +294,44 @@ TEST_SUITE("reminders.check") {
     CHECK(retry.reminders_sent == 1);
     CHECK(f.delivery.failed.front().message_id ==
           make_message_id("m2", "C", "2026-02-27", kExpiredThreshold));
+  }
+
+  TEST_CASE("a reminder another running run claimed is left to it, and no watermark is saved until it is delivered") {
+    Fixture f;
+    const std::int64_t other = running_run(f.t, "other job");
+    const ReminderKey c = key_of(f.t, "C", kExpiredThreshold);
+    auto held = f.t.store.claim({c}, ClaimHolder{other, instant("2026-03-01T01:59:00Z")});
+    REQUIRE(held.has_value());
+    REQUIRE(*held == std::vector<bool>{true});
+
+    auto first = f.run("2026-03-01T02:00:00Z");
+    CHECK(f.sent_thresholds() == "B:7 F:30 A:30 ");
+    CHECK(first.reminders_sent == 3);
+    CHECK(first.errors == 0);
+    CHECK(f.t.count("SELECT count(*) FROM reminder_watermarks") == 0);
+
+    // The other run's delivery failed: it gives the reminder up, and the next run sends it.
+    REQUIRE(f.t.store.release({c}, other).has_value());
+    auto second = f.run("2026-03-01T03:00:00Z");
+    CHECK(f.sent_thresholds() == "C:expired ");
+    CHECK(second.reminders_sent == 1);
+    CHECK(f.t.count("SELECT count(*) FROM reminder_watermarks") == 1);
+  }
+
+  TEST_CASE("a run's claims end with its deliveries: the sent by their ledger entries, the failed given up") {
+    Fixture f;
+    const std::int64_t mine = running_run(f.t, "mine");
+    f.delivery.should_fail = [](const Message& m) { return m.certification == "C"; };
+    auto first = f.run("2026-03-01T02:00:00Z", false, mine);
+    CHECK(first.reminders_sent == 3);
+    CHECK(first.errors == 1);
+    CHECK(f.t.count("SELECT count(*) FROM reminder_claims") == 0);
+    // Given up while its run is still running: another run may deliver it at once.
+    const std::int64_t next = running_run(f.t, "next");
+    f.delivery.should_fail = nullptr;
+    f.sent_thresholds();
+    f.run("2026-03-01T02:30:00Z", false, next);
+    CHECK(f.sent_thresholds() == "C:expired ");
   }
 
   TEST_CASE("each ledger entry is committed before the next delivery starts") {

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -55,6 +56,23 @@ struct LedgerEntry {
   Seconds recorded_at{};     // when delivered (sent) or passed over (superseded)
   std::int64_t run_seq = 0;  // 0 = not recorded by a run (e.g. tests)
   std::string message_id;    // empty for superseded entries
+};
+
+// The ledger's key: one reminder of one certification at one expiry. A run claims the keys
+// it is about to deliver (ReminderStore::claim) so that no other run delivers them too.
+struct ReminderKey {
+  std::int64_t certification_id = 0;
+  std::string expires_on;
+  int threshold = 0;
+};
+
+// Who claims: a run (its sequence number; 0 = no run, whose claims hold nobody off), its
+// "now" and how long its claims hold. PostgreSQL counts the lease on the database's clock,
+// which every host shares; SQLite, which one host serves, on `now`.
+struct ClaimHolder {
+  std::int64_t run_seq = 0;
+  Seconds now{};
+  std::chrono::seconds lease{900};
 };
 
 // What one upsert changed; counts add up into the import summary.
@@ -142,7 +160,19 @@ class ReminderStore {
   // The ledger entries of one certification for one expiry, ordered by threshold descending.
   virtual Result<std::vector<LedgerEntry>> ledger_for(std::int64_t certification_id,
                                                       std::string_view expires_on) = 0;
-  // Writes the entries in one transaction (or within the caller's in_transaction). An entry
+  // Claims `keys` for `holder`, in one transaction, before their delivery. A key is claimed
+  // when the ledger does not hold it yet and no other run's claim on it still holds; a claim
+  // holds while its run is running and its lease has not passed, so the claims of a run that
+  // died are taken over when it is seen dead or its lease ends. Gives, for each key in order,
+  // whether `holder` now holds it (a key it held already stays held, its lease renewed).
+  virtual Result<std::vector<bool>> claim(const std::vector<ReminderKey>& keys,
+                                          const ClaimHolder& holder) = 0;
+  // Gives up the claims of run `run_seq` on `keys` (their delivery failed: the next run
+  // retries them). Another run's claim on a key stays.
+  virtual Result<void> release(const std::vector<ReminderKey>& keys, std::int64_t run_seq) = 0;
+
+  // Writes the entries in one transaction (or within the caller's in_transaction), and ends
+  // every claim on their keys: once in the ledger, a reminder needs none. An entry
   // already there is left as it is. Written without waiting for the disk: a power loss can
   // lose the last entries, and the reminders they stand for are then delivered again, with
   // the same Message-ID.

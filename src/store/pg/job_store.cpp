@@ -390,6 +390,18 @@ Result<bool> PgJobStore::has_run_for_slot(std::int64_t job_seq, Seconds slot) {
   });
 }
 
+Result<bool> PgJobStore::renew_lease(std::int64_t run_seq, std::chrono::seconds lease,
+                                     Seconds /*now: the database's clock counts*/) {
+  return attempt<bool>([&] {
+    return !connection_
+                .query(
+                    "UPDATE runs SET lease_until = clock_timestamp() + $2::bigint * "
+                    "interval '1 second' WHERE seq = $1 AND status = 'running' RETURNING 1",
+                    Params().add(run_seq).add(std::int64_t{lease.count()}))
+                .empty();
+  });
+}
+
 Result<Page<Run>> PgJobStore::list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                                         PageRequest page) {
   return attempt<Page<Run>>([&] {

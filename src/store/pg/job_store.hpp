@@ -41,6 +41,8 @@ class PgJobStore final : public JobStore {
   Result<std::optional<Run>> running_run(std::int64_t job_seq) override;
   Result<std::optional<Run>> last_run(std::int64_t job_seq) override;
   Result<bool> has_run_for_slot(std::int64_t job_seq, Seconds slot) override;
+  Result<bool> renew_lease(std::int64_t run_seq, std::chrono::seconds lease,
+                           Seconds now) override;
   Result<Page<Run>> list_runs(std::int64_t job_seq, std::optional<RunStatus> status,
                               PageRequest page) override;
 

@@ -126,6 +126,53 @@ constexpr const char* kInsertLedgerSql =
     "outcome, recorded_at, run_seq, message_id, ord) ORDER BY ord "
     "ON CONFLICT DO NOTHING";
 
+// The keys of $1..$3 whose claim ends: written to the ledger, or (with $4) given up by run $4.
+constexpr const char* kEndClaimsSql =
+    "DELETE FROM reminder_claims AS c USING unnest($1::bigint[], $2::text[], $3::bigint[]) "
+    "AS k (certification_id, expires_on, threshold) WHERE c.certification_id = "
+    "k.certification_id AND c.expires_on = k.expires_on AND c.threshold = k.threshold";
+constexpr const char* kReleaseClaimsSql =
+    "DELETE FROM reminder_claims AS c USING unnest($1::bigint[], $2::text[], $3::bigint[]) "
+    "AS k (certification_id, expires_on, threshold) WHERE c.certification_id = "
+    "k.certification_id AND c.expires_on = k.expires_on AND c.threshold = k.threshold "
+    "AND c.run_seq = $4";
+
+// A key in the ledger is never claimed; a claim is taken over from a run that is not running
+// any more or whose lease passed by the database's clock, and renewed for its own run. Gives
+// the input positions (1-based) now held by run $4.
+constexpr const char* kClaimSql =
+    "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH "
+    "ORDINALITY AS k (certification_id, expires_on, threshold, ord)), "
+    "held AS (INSERT INTO reminder_claims AS c (certification_id, expires_on, threshold, "
+    "run_seq, lease_until) SELECT certification_id, expires_on, threshold, $4::bigint, "
+    "clock_timestamp() + $5::bigint * interval '1 second' FROM (SELECT DISTINCT "
+    "certification_id, expires_on, threshold FROM input) AS i WHERE NOT EXISTS (SELECT 1 FROM reminder_ledger AS l WHERE l.certification_id = "
+    "i.certification_id AND l.expires_on = i.expires_on AND l.threshold = i.threshold) "
+    "ON CONFLICT (certification_id, expires_on, threshold) DO UPDATE SET run_seq = "
+    "excluded.run_seq, lease_until = excluded.lease_until WHERE c.run_seq = excluded.run_seq "
+    "OR c.lease_until < clock_timestamp() OR NOT EXISTS (SELECT 1 FROM runs AS r WHERE "
+    "r.seq = c.run_seq AND r.status = 'running') "
+    "RETURNING certification_id, expires_on, threshold) "
+    "SELECT i.ord FROM input AS i JOIN held AS h ON h.certification_id = i.certification_id "
+    "AND h.expires_on = i.expires_on AND h.threshold = i.threshold";
+
+// The keys as three arrays, for unnest($1::bigint[], $2::text[], $3::bigint[]).
+Params key_arrays(const std::vector<reminders::ReminderKey>& keys) {
+  ArrayLiteral ids;
+  ArrayLiteral expiries;
+  ArrayLiteral thresholds;
+  for (const auto& key : keys) {
+    ids.add(key.certification_id);
+    expiries.add(key.expires_on);
+    thresholds.add(std::int64_t{key.threshold});
+  }
+  Params params;
+  params.add(std::move(ids).done())
+      .add(std::move(expiries).done())
+      .add(std::move(thresholds).done());
+  return params;
+}
+
 // record's own transaction: the writer lock, and a commit that does not wait for the WAL flush
 // (a lost entry only means its reminder is delivered again, with the same Message-ID).
 const std::string& record_begin() {
@@ -403,6 +450,8 @@ Result<void> PgReminderStore::record(const std::vector<LedgerEntry>& entries) {
       ArrayLiteral recorded;
       ArrayLiteral runs;
       ArrayLiteral messages;
+      std::vector<reminders::ReminderKey> keys;
+      keys.reserve(last - first);
       for (std::size_t i = first; i < last; ++i) {
         const LedgerEntry& entry = *ordered[i];
         ids.add(entry.certification_id);
@@ -412,6 +461,7 @@ Result<void> PgReminderStore::record(const std::vector<LedgerEntry>& entries) {
         recorded.add(from_seconds(entry.recorded_at));
         runs.add(entry.run_seq);
         messages.add(entry.message_id);
+        keys.push_back({entry.certification_id, entry.expires_on, entry.threshold});
       }
       connection_.query(kInsertLedgerSql, Params()
                                               .add(std::move(ids).done())
@@ -421,7 +471,45 @@ Result<void> PgReminderStore::record(const std::vector<LedgerEntry>& entries) {
                                               .add(std::move(recorded).done())
                                               .add(std::move(runs).done())
                                               .add(std::move(messages).done()));
+      connection_.query(kEndClaimsSql, key_arrays(keys));
     }
+    return {};
+  });
+}
+
+Result<std::vector<bool>> PgReminderStore::claim(const std::vector<reminders::ReminderKey>& keys,
+                                                 const reminders::ClaimHolder& holder) {
+  std::vector<bool> held(keys.size(), false);
+  if (keys.empty()) {
+    return held;
+  }
+  auto done = transact(connection_, kBeginWrite, [&]() -> Result<void> {
+    held.assign(keys.size(), false);
+    for (std::size_t first = 0; first < keys.size(); first += kBatchRows) {
+      const std::size_t last = std::min(keys.size(), first + kBatchRows);
+      const std::vector<reminders::ReminderKey> part(keys.begin() + static_cast<std::ptrdiff_t>(first),
+                                                     keys.begin() + static_cast<std::ptrdiff_t>(last));
+      const Rows rows = connection_.query(
+          kClaimSql, key_arrays(part).add(holder.run_seq).add(std::int64_t{holder.lease.count()}));
+      for (int i = 0; i < rows.size(); ++i) {
+        held[first + static_cast<std::size_t>(rows[i].int64(0)) - 1] = true;
+      }
+    }
+    return {};
+  });
+  if (!done) {
+    return fail(done.error());
+  }
+  return held;
+}
+
+Result<void> PgReminderStore::release(const std::vector<reminders::ReminderKey>& keys,
+                                      std::int64_t run_seq) {
+  if (keys.empty()) {
+    return {};
+  }
+  return transact(connection_, kBeginWrite, [&]() -> Result<void> {
+    connection_.query(kReleaseClaimsSql, key_arrays(keys).add(run_seq));
     return {};
   });
 }

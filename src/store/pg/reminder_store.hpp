@@ -33,6 +33,10 @@ class PgReminderStore final : public reminders::ReminderStore {
   Result<std::vector<reminders::LedgerEntry>> ledger_for(std::int64_t certification_id,
                                                          std::string_view expires_on) override;
   // Committed with synchronous_commit off when it is its own transaction (see the interface).
+  Result<std::vector<bool>> claim(const std::vector<reminders::ReminderKey>& keys,
+                                  const reminders::ClaimHolder& holder) override;
+  Result<void> release(const std::vector<reminders::ReminderKey>& keys,
+                       std::int64_t run_seq) override;
   Result<void> record(const std::vector<reminders::LedgerEntry>& entries) override;
   Result<reminders::ReminderCounts> counts() override;
   Result<std::optional<reminders::Watermark>> watermark(std::string_view policy) override;

@@ -1,7 +1,6 @@
 #include "store/pg/schema.hpp"
 
 #include <string>
-#include <thread>
 
 // The PostgreSQL schema: the same tables, columns and rules as SQLite's (store/migrations*.cpp),
 // with PostgreSQL's types: instants are timestamptz (read and written as epoch seconds, so the
@@ -126,6 +125,15 @@ CREATE TABLE reminder_ledger (
   message_id       text,
   PRIMARY KEY (certification_id, expires_on, threshold)
 );
+-- A run claims each reminder before delivering it; the claim ends with its ledger entry.
+CREATE TABLE reminder_claims (
+  certification_id bigint NOT NULL REFERENCES certifications (id) ON DELETE CASCADE,
+  expires_on       text COLLATE "C" NOT NULL,
+  threshold        integer NOT NULL,
+  run_seq          bigint NOT NULL,
+  lease_until      timestamptz NOT NULL,
+  PRIMARY KEY (certification_id, expires_on, threshold)
+);
 
 -- Totals kept by upsert (inserts) and by these triggers (deletes), so a run never counts a
 -- million rows to report them.
@@ -220,41 +228,6 @@ void migrate(Connection& connection) {
     connection.rollback();
     throw;
   }
-}
-
-Result<void> take_session_lock(Connection& connection, int id, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    bool taken = false;
-    auto tried = guarded([&] {
-      taken = connection
-                  .query("SELECT pg_try_advisory_lock($1, $2)",
-                         Params().add(kLockClass).add(id))[0]
-                  .boolean(0);
-    });
-    if (!tried) {
-      return tried;
-    }
-    if (taken) {
-      // Unix sockets have no keepalives; the server ignores these there.
-      return guarded([&] {
-        connection.script(
-            "SET tcp_keepalives_idle = 20; SET tcp_keepalives_interval = 10; "
-            "SET tcp_keepalives_count = 3");
-      });
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(Error::busy("another run kept delivering reminders from this database for " +
-                              std::to_string(timeout.count() / 1000) + " s; try again later"));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-}
-
-void release_session_lock(Connection& connection, int id) noexcept {
-  (void)guarded([&] {
-    connection.query("SELECT pg_advisory_unlock($1, $2)", Params().add(kLockClass).add(id));
-  });
 }
 
 }  // namespace certcron::store::pg
