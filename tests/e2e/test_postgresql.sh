@@ -84,17 +84,44 @@ expect_eq "$(cat "$outbox"/*.eml | grep -i '^Message-ID:' | sort -u | wc -l | tr
 # --- a host that died holding a run: the claim is taken over after its lease
 # Its run of the next slot never ended and its lease ended a minute ago by the database's
 # clock. Its pid (1) is alive here, which says nothing about another host: only the lease
-# counts.
-sql "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, status, dry_run, pid, owner, lease_until)
+# counts. It had claimed Gus's reminder and died before delivering it. Meanwhile a run of
+# another job, on a host that is alive (its lease holds), is delivering Hal's.
+printf 'mentor_id,name,email,certification,expires_at\nmg,Gus,gus@example.org,Rescue,2026-04-04\nmh,Hal,hal@example.org,Diving,2026-04-04\n' >"$SCRATCH/more.csv"
+run import "$SCRATCH/more.csv"
+expect_status 0 "import two certifications due in 7 days"
+run create --name other --cron '0 5 * * *' --tz UTC
+expect_status 0 "create another job"
+other_seq=$(sql "SELECT seq FROM jobs WHERE name = 'other'")
+gus_id=$(CERTCRON_NOW=2026-03-28T12:00:00Z "$CERTCRON_BIN" due --json | python3 -c 'import json,sys; print([x["message_id"] for x in json.load(sys.stdin)["data"] if x["mentor_id"] == "mg"][0])')
+dead_run=$(sql "INSERT INTO runs (job_seq, trigger, scheduled_for, started_at, status, dry_run, pid, owner, lease_until)
      VALUES ($seq, 'schedule', to_timestamp($(date -u -d 2026-03-30T01:00:00Z +%s)), to_timestamp($(date -u -d 2026-03-30T01:00:01Z +%s)),
-             'running', false, 1, 'host-dead', now() - interval '1 minute')" >/dev/null
+             'running', false, 1, 'host-dead', now() - interval '1 minute') RETURNING seq" | head -1)
+live_run=$(sql "INSERT INTO runs (job_seq, trigger, started_at, status, dry_run, pid, owner, lease_until)
+     VALUES ($other_seq, 'manual', now(), 'running', false, 999999, 'host-a', now() + interval '10 minutes') RETURNING seq" | head -1)
+sql "INSERT INTO reminder_claims (certification_id, expires_on, threshold, run_seq, lease_until)
+     SELECT id, expires_on, 7, CASE mentor_id WHEN 'mg' THEN $dead_run ELSE $live_run END,
+            CASE mentor_id WHEN 'mg' THEN now() - interval '1 minute' ELSE now() + interval '10 minutes' END
+     FROM certifications WHERE mentor_id IN ('mg', 'mh')" >/dev/null
 export CERTCRON_OWNER=host-b
 run runs "$spring" --json
 expect_status 0 "runs on another host"
 expect_out '"abandoned"' "the dead host's run is abandoned once its lease passed"
-run execute "$spring"
+run execute "$spring" --json
 expect_status 0 "the next run on host-b runs"
+expect_json 'j["result"]["reminders_sent"]' '1' "it delivers the dead run's reminder, and leaves the live run's"
+expect_eq "$(eml_count)" 5 "one more message in the outbox"
+expect_eq "$(grep -il "^To: .*gus@example.org" "$outbox"/*.eml | wc -l | tr -d ' ')" 1 "Gus's reminder delivered once"
+expect_eq "$(grep -h -i '^Message-ID:' $(grep -il "^To: .*gus@example.org" "$outbox"/*.eml) | tr -d '\r' | sed 's/^[^:]*: *//')" "$gus_id" "with the Message-ID the dead run would have sent"
+expect_eq "$(grep -il "^To: .*hal@example.org" "$outbox"/*.eml | wc -l | tr -d ' ')" 0 "Hal's reminder is left to the run that claimed it"
 expect_eq "$(sql "SELECT count(*) FROM runs WHERE job_seq = $seq AND status = 'running'")" 0 "no run is left running"
+# The other run ends without delivering it (its delivery failed): the next run delivers it.
+sql "UPDATE runs SET status = 'failed', completed_at = now() WHERE seq = $live_run" >/dev/null
+run execute "$spring" --json
+expect_json 'j["result"]["reminders_sent"]' '1' "once that run ended, the next run delivers Hal's reminder"
+expect_eq "$(grep -il "^To: .*hal@example.org" "$outbox"/*.eml | wc -l | tr -d ' ')" 1 "Hal's reminder delivered once"
+expect_eq "$(sql "SELECT count(*) FROM reminder_claims")" 0 "no claim is left"
+run delete other --yes
+expect_status 0 "delete the other job"
 # A lease still holding is not taken over, though no process here has its pid.
 sql "INSERT INTO runs (job_seq, trigger, started_at, status, dry_run, pid, owner, lease_until)
      VALUES ($seq, 'manual', now(), 'running', false, 999999, 'host-a', now() + interval '10 minutes')" >/dev/null
