@@ -40,6 +40,14 @@ std::int64_t from_seconds(Seconds value) {
   return value.time_since_epoch().count();
 }
 
+// Binds the ledger's key (certification, expiry, threshold) to parameters 1 to 3.
+void bind_key(SQLite::Statement& statement, std::int64_t certification_id,
+              const std::string& expires_on, int threshold) {
+  statement.bind(1, certification_id);
+  statement.bind(2, expires_on);
+  statement.bind(3, threshold);
+}
+
 const char* to_text(LedgerOutcome outcome) {
   return outcome == LedgerOutcome::sent ? "sent" : "superseded";
 }
@@ -470,9 +478,7 @@ Result<void> SqliteReminderStore::record(const std::vector<LedgerEntry>& entries
       auto& ended = statements().end_claim;
       for (const LedgerEntry* next : ordered) {
         ended.reset();
-        ended.bind(1, next->certification_id);
-        ended.bind(2, next->expires_on);
-        ended.bind(3, next->threshold);
+        bind_key(ended, next->certification_id, next->expires_on, next->threshold);
         ended.exec();
       }
       ended.reset();
@@ -498,9 +504,7 @@ Result<std::vector<bool>> SqliteReminderStore::claim(const std::vector<reminders
       auto& q = statements().claim;
       for (const auto& key : keys) {
         q.reset();
-        q.bind(1, key.certification_id);
-        q.bind(2, key.expires_on);
-        q.bind(3, key.threshold);
+        bind_key(q, key.certification_id, key.expires_on, key.threshold);
         q.bind(4, holder.run_seq);
         q.bind(5, from_seconds(holder.now + holder.lease));
         q.bind(6, from_seconds(holder.now));
@@ -523,9 +527,7 @@ Result<void> SqliteReminderStore::release(const std::vector<reminders::ReminderK
       auto& q = statements().release;
       for (const auto& key : keys) {
         q.reset();
-        q.bind(1, key.certification_id);
-        q.bind(2, key.expires_on);
-        q.bind(3, key.threshold);
+        bind_key(q, key.certification_id, key.expires_on, key.threshold);
         q.bind(4, run_seq);
         q.exec();
       }
