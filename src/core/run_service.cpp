@@ -32,22 +32,33 @@ Result<std::optional<Seconds>> RunService::due_slot(const Job& job, std::string&
   Seconds not_before = now - std::chrono::minutes{job.definition.grace_time_in_minutes} -
                        std::chrono::seconds{1};
   not_before = std::max(not_before, job.created_at - std::chrono::seconds{1});
-  // A process started a little before its slot (this host's clock behind the one that fired
-  // it: another host's cron, Kubernetes' controller) still runs that slot.
-  auto slot = schedule->latest_fire_between(not_before, now + kEarlyStartTolerance);
-  if (!slot) {
+  // The latest slot at or before now, unless it has a run already; then a slot just ahead: a
+  // process started a little before its slot (this host's clock behind the one that fired
+  // it: another host's cron, Kubernetes' controller) still runs that slot. The slot ahead is
+  // taken only when the latest slot is not due or has its run, so a late process never takes
+  // the next slot in place of its own.
+  const auto slot = schedule->latest_fire_between(not_before, now);
+  const auto ahead =
+      schedule->latest_fire_between(std::max(now, not_before), now + kEarlyStartTolerance);
+  for (const auto& candidate : {slot, ahead}) {
+    if (!candidate) {
+      continue;
+    }
+    auto taken = jobs_.has_run_for_slot(job.seq, *candidate);
+    if (!taken) {
+      return fail(taken.error());
+    }
+    if (!*taken) {
+      return candidate;
+    }
+  }
+  const auto last = ahead ? ahead : slot;
+  if (last) {
+    why = "the slot " + util::format_rfc3339(*last) + " of " + job.id() + " already has a run";
+  } else {
     why = "no slot of " + job.id() + " is due at " + util::format_rfc3339(now);
-    return std::optional<Seconds>{};
   }
-  auto taken = jobs_.has_run_for_slot(job.seq, *slot);
-  if (!taken) {
-    return fail(taken.error());
-  }
-  if (*taken) {
-    why = "the slot " + util::format_rfc3339(*slot) + " of " + job.id() + " already has a run";
-    return std::optional<Seconds>{};
-  }
-  return slot;
+  return std::optional<Seconds>{};
 }
 
 Result<int> RunService::reap_abandoned(const Job& job) {

@@ -35,8 +35,9 @@ struct ExecuteRequest {
   std::optional<Seconds> catch_up_slot{};
 };
 
-// How far before its slot a scheduled run may start and still run that slot.
-inline constexpr std::chrono::seconds kEarlyStartTolerance{15};
+// How far before its slot a scheduled run may start and still run that slot (when the slot
+// before it is done): hosts whose clocks are up to this far apart run the same slots.
+inline constexpr std::chrono::seconds kEarlyStartTolerance{30};
 // A host whose clock is further than this off the database's is told so.
 inline constexpr std::chrono::seconds kClockSkewWarning{30};
 

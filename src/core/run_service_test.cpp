@@ -98,6 +98,49 @@ TEST_SUITE("core.run_service") {
     CHECK_FALSE(late->run);
   }
 
+  TEST_CASE("a process up to 30 s before its slot runs it: hosts 30 s apart run the same slot") {
+    testing::ServiceFixture fx;
+    fx.add_job("nightly", "0 2 * * *", 5);
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    RecordingDelivery delivery;
+    fx.clock.set(at("2026-03-26T01:59:29Z"));
+    auto too_early = runs.execute(scheduled("nightly"), delivery, reminders::ReminderConfig{});
+    REQUIRE(too_early);
+    CHECK_FALSE(too_early->run);
+    CHECK(too_early->skipped.find("no slot") != std::string::npos);
+    fx.clock.set(at("2026-03-26T01:59:30Z"));  // this host's clock 30 s behind
+    auto behind = runs.execute(scheduled("nightly"), delivery, reminders::ReminderConfig{});
+    REQUIRE(behind);
+    REQUIRE(behind->run);
+    CHECK(behind->run->scheduled_for == at("2026-03-26T02:00:00Z"));
+    fx.clock.set(at("2026-03-26T02:00:30Z"));  // another host's, 30 s ahead
+    auto ahead = runs.execute(scheduled("nightly"), delivery, reminders::ReminderConfig{});
+    REQUIRE(ahead);
+    CHECK_FALSE(ahead->run);
+    CHECK(ahead->skipped.find("already has a run") != std::string::npos);
+  }
+
+  TEST_CASE("every minute: a process runs its own slot while it is free, and the next one early only once it is done") {
+    testing::ServiceFixture fx;
+    fx.clock.set(at("2026-03-26T09:00:00Z"));
+    fx.add_job("minutely", "* * * * *", 5);
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    RecordingDelivery delivery;
+    const auto slot_at = [&](const char* now) -> std::optional<Seconds> {
+      fx.clock.set(at(now));
+      auto outcome = runs.execute(scheduled("minutely"), delivery, reminders::ReminderConfig{});
+      REQUIRE(outcome);
+      return outcome->run ? outcome->run->scheduled_for : std::nullopt;
+    };
+    CHECK(slot_at("2026-03-26T10:00:10Z") == at("2026-03-26T10:00:00Z"));
+    // Its slot done: a host 20 s behind, fired for 10:01, runs 10:01.
+    CHECK(slot_at("2026-03-26T10:00:40Z") == at("2026-03-26T10:01:00Z"));
+    CHECK(slot_at("2026-03-26T10:01:05Z") == std::nullopt);
+    // A process 40 s late runs its own slot, 10:02, not 10:03 just ahead.
+    CHECK(slot_at("2026-03-26T10:02:40Z") == at("2026-03-26T10:02:00Z"));
+    CHECK(slot_at("2026-03-26T10:03:00Z") == at("2026-03-26T10:03:00Z"));
+  }
+
   TEST_CASE("a job does not run a slot from before it was created") {
     testing::ServiceFixture fx;
     fx.clock.set(at("2026-03-26T02:01:00Z"));
