@@ -495,8 +495,8 @@ Result<void> SqliteReminderStore::writing(const std::function<Result<void>()>& w
   return in_transaction(work);
 }
 
-Result<std::vector<bool>> SqliteReminderStore::claim(const std::vector<reminders::ReminderKey>& keys,
-                                                     const reminders::ClaimHolder& holder) {
+Result<std::vector<bool>> SqliteReminderStore::claim(
+    const std::vector<reminders::ReminderKey>& keys, const reminders::ClaimHolder& holder) {
   std::vector<bool> held;
   auto done = writing([&]() -> Result<void> {
     return guarded([&]() -> Result<void> {

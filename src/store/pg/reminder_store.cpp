@@ -146,8 +146,9 @@ constexpr const char* kClaimSql =
     "held AS (INSERT INTO reminder_claims AS c (certification_id, expires_on, threshold, "
     "run_seq, lease_until) SELECT certification_id, expires_on, threshold, $4::bigint, "
     "clock_timestamp() + $5::bigint * interval '1 second' FROM (SELECT DISTINCT "
-    "certification_id, expires_on, threshold FROM input) AS i WHERE NOT EXISTS (SELECT 1 FROM reminder_ledger AS l WHERE l.certification_id = "
-    "i.certification_id AND l.expires_on = i.expires_on AND l.threshold = i.threshold) "
+    "certification_id, expires_on, threshold FROM input) AS i WHERE NOT EXISTS (SELECT 1 "
+    "FROM reminder_ledger AS l WHERE l.certification_id = i.certification_id AND "
+    "l.expires_on = i.expires_on AND l.threshold = i.threshold) "
     "ON CONFLICT (certification_id, expires_on, threshold) DO UPDATE SET run_seq = "
     "excluded.run_seq, lease_until = excluded.lease_until WHERE c.run_seq = excluded.run_seq "
     "OR c.lease_until < clock_timestamp() OR NOT EXISTS (SELECT 1 FROM runs AS r WHERE "
@@ -487,8 +488,9 @@ Result<std::vector<bool>> PgReminderStore::claim(const std::vector<reminders::Re
     held.assign(keys.size(), false);
     for (std::size_t first = 0; first < keys.size(); first += kBatchRows) {
       const std::size_t last = std::min(keys.size(), first + kBatchRows);
-      const std::vector<reminders::ReminderKey> part(keys.begin() + static_cast<std::ptrdiff_t>(first),
-                                                     keys.begin() + static_cast<std::ptrdiff_t>(last));
+      const std::vector<reminders::ReminderKey> part(
+          keys.begin() + static_cast<std::ptrdiff_t>(first),
+          keys.begin() + static_cast<std::ptrdiff_t>(last));
       const Rows rows = connection_.query(
           kClaimSql, key_arrays(part).add(holder.run_seq).add(std::int64_t{holder.lease.count()}));
       for (int i = 0; i < rows.size(); ++i) {
