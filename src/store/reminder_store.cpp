@@ -441,13 +441,14 @@ Result<std::vector<LedgerEntry>> SqliteReminderStore::ledger_for(std::int64_t ce
 
 Result<void> SqliteReminderStore::record(const std::vector<LedgerEntry>& entries) {
   // In key order, so that a batch visits each ledger page (and each certification page its
-  // foreign key reads) once, instead of at random.
+  // foreign key reads) once, instead of at random; stable, so that of two entries with one
+  // key the first given is the one kept, as when they are written one by one.
   std::vector<const LedgerEntry*> ordered;
   ordered.reserve(entries.size());
   for (const auto& entry : entries) {
     ordered.push_back(&entry);
   }
-  std::ranges::sort(ordered, [](const LedgerEntry* a, const LedgerEntry* b) {
+  std::ranges::stable_sort(ordered, [](const LedgerEntry* a, const LedgerEntry* b) {
     return std::tie(a->certification_id, a->expires_on, a->threshold) <
            std::tie(b->certification_id, b->expires_on, b->threshold);
   });

@@ -341,6 +341,37 @@ TEST_SUITE("conformance.reminders") {
     ok(store.record({}));
   }
 
+  TEST_CASE("of two entries with one key in one record call, the first given is kept") {
+    TestDatabase db;
+    auto stores = db.open();
+    ReminderStore& store = stores->reminders();
+    constexpr int kCount = 40;
+    std::vector<CertificationRow> rows;
+    for (int i = 0; i < kCount; ++i) {
+      rows.push_back(date_row("m" + std::to_string(i), "CPR", 100));
+    }
+    upserted(store, rows);
+    const auto candidates = read_band(store, band(7, 95, 101), 1000);
+    REQUIRE(candidates.size() == static_cast<std::size_t>(kCount));
+    // Given newest id first, each key twice in a row: sorting them into key order must not
+    // swap a pair.
+    std::vector<LedgerEntry> entries;
+    for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
+      const auto& c = it->certification;
+      entries.push_back(entry(c.id, c.expires_on, 7, LedgerOutcome::superseded, 50, 1, ""));
+      entries.push_back(entry(c.id, c.expires_on, 7, LedgerOutcome::sent, 60, 2,
+                              "<m" + std::to_string(c.id) + "@certcron>"));
+    }
+    ok(store.record(entries));
+    for (const auto& candidate : candidates) {
+      const auto& c = candidate.certification;
+      const auto kept = take(store.ledger_for(c.id, c.expires_on));
+      REQUIRE(kept.size() == 1);
+      CHECK(kept[0].outcome == LedgerOutcome::superseded);
+      CHECK(kept[0].run_seq == 1);
+    }
+  }
+
   TEST_CASE("a caller may write between two pages: the next page goes on after the cursor, and another connection is not held up") {
     TestDatabase db;
     auto stores = db.open();
