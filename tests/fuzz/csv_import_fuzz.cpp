@@ -7,7 +7,7 @@
 #include "core/reminders/csv.hpp"
 #include "core/reminders/import.hpp"
 #include "fuzz_check.hpp"
-#include "store/migrations_reminders.hpp"
+#include "store/database.hpp"
 #include "store/reminder_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -78,8 +78,13 @@ struct Database {
 
   Database() {
     db.exec("PRAGMA foreign_keys = ON");
-    db.exec(std::string("BEGIN; ") + certcron::store::kMigration2Reminders +
-            certcron::store::kMigration6DueQuery + " COMMIT;");
+    // Every step, as a real database has them: the reminder store's statements name the
+    // tables of all of them (claims name runs).
+    std::string schema = "BEGIN; ";
+    for (const auto& step : certcron::store::migrations()) {
+      schema += step.sql;
+    }
+    db.exec(schema + " COMMIT;");
     store = std::make_unique<certcron::store::SqliteReminderStore>(db);
   }
 };
