@@ -64,11 +64,15 @@ ALTER TABLE runs ADD COLUMN pid_start INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 // A run names its owner (a host, or a Kubernetes Job) and the end of its claim's lease, as
-// on PostgreSQL, where several hosts share one database. A run claims each reminder before
-// delivering it (ReminderStore::claim); the claim ends when the ledger entry is written.
+// on PostgreSQL, where several hosts share one database.
 constexpr const char* kMigration7RunOwner = R"sql(
 ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN lease_until INTEGER;
+)sql";
+
+// A run claims each reminder before delivering it (ReminderStore::claim); the claim ends when
+// the ledger entry is written, or when its run is over or its lease passed.
+constexpr const char* kMigration8ReminderClaims = R"sql(
 CREATE TABLE reminder_claims (
   certification_id INTEGER NOT NULL REFERENCES certifications (id) ON DELETE CASCADE,
   expires_on TEXT NOT NULL,
@@ -89,7 +93,8 @@ const std::vector<Migration>& migrations() {
       {4, "the ping history of each job", kMigration4Pings},
       {5, "monitoring flips and alerts, max runtime and catch-up", kMigration5Flips},
       {6, "the due query's covering index, reminder totals and watermarks", kMigration6DueQuery},
-      {7, "the owner and lease of a run, and claims on reminders", kMigration7RunOwner},
+      {7, "the owner and lease of a run", kMigration7RunOwner},
+      {8, "claims on reminders before their delivery", kMigration8ReminderClaims},
   };
   return steps;
 }

@@ -5,7 +5,8 @@
 // The PostgreSQL schema: the same tables, columns and rules as SQLite's (store/migrations*.cpp),
 // with PostgreSQL's types: instants are timestamptz (read and written as epoch seconds, so the
 // session's zone never matters), flags boolean, sequences identity columns. Versions are its
-// own: version 1 is SQLite's version 6 plus the run's owner and lease.
+// own: version 1 is SQLite's version 7 (version 6 plus the run's owner and lease), version 2
+// adds SQLite's version 8 (claims on reminders).
 
 namespace certcron::store::pg {
 namespace {
@@ -126,15 +127,6 @@ CREATE TABLE reminder_ledger (
   PRIMARY KEY (certification_id, expires_on, threshold)
 );
 -- A run claims each reminder before delivering it; the claim ends with its ledger entry.
-CREATE TABLE reminder_claims (
-  certification_id bigint NOT NULL REFERENCES certifications (id) ON DELETE CASCADE,
-  expires_on       text COLLATE "C" NOT NULL,
-  threshold        integer NOT NULL,
-  run_seq          bigint NOT NULL,
-  lease_until      timestamptz NOT NULL,
-  PRIMARY KEY (certification_id, expires_on, threshold)
-);
-
 -- Totals kept by upsert (inserts) and by these triggers (deletes), so a run never counts a
 -- million rows to report them.
 CREATE TABLE reminder_totals (
@@ -171,7 +163,20 @@ struct Step {
   const char* sql;
 };
 
-constexpr Step kSteps[] = {{1, kVersion1}};
+// A run claims each reminder before delivering it (ReminderStore::claim); the claim ends
+// when the ledger entry is written, or when its run is over or its lease passed.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE reminder_claims (
+  certification_id bigint NOT NULL REFERENCES certifications (id) ON DELETE CASCADE,
+  expires_on       text COLLATE "C" NOT NULL,
+  threshold        integer NOT NULL,
+  run_seq          bigint NOT NULL,
+  lease_until      timestamptz NOT NULL,
+  PRIMARY KEY (certification_id, expires_on, threshold)
+);
+)sql";
+
+constexpr Step kSteps[] = {{1, kVersion1}, {2, kVersion2}};
 
 // 0 for a database certcron never touched (no certcron_meta: undefined_table).
 int read_version(Connection& connection) {
