@@ -230,23 +230,33 @@ Result<RunResult> RunService::run_check(const Run& started, reminders::Delivery&
     return fail(zone.error());
   }
   reminders::CheckOptions options = hooks;
-  options.now = started.started_at;
+  // A run started a little before its slot (kEarlyStartTolerance) checks as of its slot: a
+  // nightly run at midnight started at 23:59:45 reminds of the new day's crossings.
+  options.now = started.scheduled_for ? std::max(started.started_at, *started.scheduled_for)
+                                      : started.started_at;
   options.dry_run = started.dry_run;
   options.run_seq = started.seq;
   options.lease = liveness_.lease;
+  options.clock = &clock_;
   // A long run renews its lease a quarter of the way through it, so that no other host
-  // takes it over while it still delivers. A renewal that fails is tried again after the
-  // next batch; the claims on reminders keep a taken-over run from delivering them twice.
+  // takes it over while it still delivers. A renewal that fails (the database unreachable
+  // for a moment) is tried again after the next batch; a run that is no longer running was
+  // taken over by another process, which may now claim its reminders: it stops.
   Seconds renewed = clock_.now();
-  options.keep_alive = [this, &renewed, run_seq = started.seq, hook = hooks.keep_alive] {
+  options.keep_alive = [this, &renewed, &started, hook = hooks.keep_alive]() -> Result<void> {
     if (clock_.now() - renewed >= liveness_.lease / 4) {
-      if (auto held = jobs_.renew_lease(run_seq, liveness_.lease, clock_.now()); held) {
+      auto held = jobs_.renew_lease(started.seq, liveness_.lease, clock_.now());
+      if (held && !*held) {
+        return fail(Error::failed("run " + started.id() +
+                                  " was ended by another process while it ran (its lease of " +
+                                  std::to_string(liveness_.lease.count()) +
+                                  " s passed): it stops here; the next run delivers the rest"));
+      }
+      if (held) {
         renewed = clock_.now();
       }
     }
-    if (hook) {
-      hook();
-    }
+    return hook ? hook() : Result<void>{};
   };
   return reminders::run_expiry_check(reminders_, delivery, config, *zone, options);
 }

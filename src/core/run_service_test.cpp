@@ -2,6 +2,9 @@
 
 #include "unit/service_fixture.hpp"
 
+#include <SQLiteCpp/Statement.h>
+
+#include <functional>
 #include <vector>
 
 namespace certcron {
@@ -37,6 +40,65 @@ class SlowDelivery final : public reminders::Delivery {
   JobStore& jobs_;
 };
 
+// Four mentors whose CPR certification expires on `expires_on`.
+void add_certifications(testing::ServiceFixture& fx, const char* expires_on) {
+  std::vector<reminders::CertificationRow> rows;
+  for (const char* mentor : {"m1", "m2", "m3", "m4"}) {
+    rows.push_back({mentor, "Name", std::string(mentor) + "@example.org", "CPR", expires_on,
+                    testing::at((std::string(expires_on) + "T00:00:00Z").c_str()), ""});
+  }
+  REQUIRE(fx.reminders->in_transaction([&]() -> Result<void> {
+    auto counts = fx.reminders->upsert(rows);
+    return counts ? Result<void>{} : fail(counts.error());
+  }));
+}
+
+// A run of another job, running now (as a second certcron process would have).
+std::int64_t other_running_run(testing::ServiceFixture& fx) {
+  const Job other = fx.add_job("other", "30 2 * * *");
+  Run run;
+  run.job_seq = other.seq;
+  run.trigger = RunTrigger::manual;
+  run.started_at = fx.clock.now();
+  run.status = RunStatus::running;
+  run.pid = 4242;
+  auto inserted = fx.jobs->insert_run(run);
+  REQUIRE(inserted);
+  return inserted->seq;
+}
+
+// Five minutes a message, like SlowDelivery; while each message is out, another job's run
+// (`rival`) tries to claim the reminder being delivered, and `on_message` sees the count.
+class ContestedDelivery final : public reminders::Delivery {
+ public:
+  ContestedDelivery(testing::ServiceFixture& fx, std::int64_t rival) : fx_(fx), rival_(rival) {}
+  Result<void> deliver(const reminders::Message&) override {
+    fx_.clock.advance(std::chrono::minutes{5});
+    SQLite::Statement held(*fx_.db,
+                           "SELECT certification_id, expires_on, threshold FROM reminder_claims");
+    REQUIRE(held.executeStep());
+    const reminders::ReminderKey key{held.getColumn(0).getInt64(), held.getColumn(1).getString(),
+                                     held.getColumn(2).getInt()};
+    REQUIRE_FALSE(held.executeStep());
+    held.reset();
+    auto taken = fx_.reminders->claim({key}, {rival_, fx_.clock.now()});
+    REQUIRE(taken);
+    rival_took.push_back((*taken)[0]);
+    ++sent;
+    if (on_message) {
+      on_message(sent);
+    }
+    return {};
+  }
+  std::vector<bool> rival_took;
+  int sent = 0;
+  std::function<void(int)> on_message;
+
+ private:
+  testing::ServiceFixture& fx_;
+  std::int64_t rival_;
+};
+
 }  // namespace
 
 TEST_SUITE("core.run_service") {
@@ -65,6 +127,75 @@ TEST_SUITE("core.run_service") {
     CHECK(delivery.leases == std::vector<Seconds>{start + minutes{15}, start + minutes{20},
                                                   start + minutes{25}, start + minutes{30}});
     CHECK((*fx.jobs->find_run(outcome->run->seq))->lease_until == start + minutes{35});
+  }
+
+  TEST_CASE("a claim's lease counts from when it is made: late in a long run, another job's run cannot take a reminder") {
+    testing::ServiceFixture fx;
+    fx.add_job("long", "0 2 * * *");
+    add_certifications(fx, "2026-04-01");
+    const std::int64_t rival = other_running_run(fx);
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());  // lease 900 s
+    ContestedDelivery delivery(fx, rival);
+    auto outcome = runs.execute(ExecuteRequest{"long"}, delivery, reminders::ReminderConfig{});
+    REQUIRE(outcome);
+    REQUIRE(outcome->run);
+    CHECK(outcome->run->result->reminders_sent == 4);
+    // The fourth reminder is claimed 15 minutes (the lease) after the run started and
+    // contested 5 minutes later: still within its own claim's lease.
+    CHECK(delivery.rival_took == std::vector<bool>{false, false, false, false});
+  }
+
+  TEST_CASE("a run ended by another process while it delivers stops before claiming more") {
+    testing::ServiceFixture fx;
+    fx.add_job("long", "0 2 * * *");
+    add_certifications(fx, "2026-04-01");
+    const std::int64_t rival = other_running_run(fx);
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    ContestedDelivery delivery(fx, rival);
+    // During the second message, another host finds the run's lease passed (say this host
+    // was suspended) and marks the run abandoned, as RunService::settle_run does.
+    delivery.on_message = [&](int sent) {
+      if (sent != 2) {
+        return;
+      }
+      auto running = fx.jobs->running_run(1);
+      REQUIRE(running);
+      REQUIRE(*running);
+      Run ended = **running;
+      ended.status = RunStatus::abandoned;
+      ended.completed_at = fx.clock.now();
+      REQUIRE(fx.jobs->update_run(ended));
+    };
+    auto outcome = runs.execute(ExecuteRequest{"long"}, delivery, reminders::ReminderConfig{});
+    REQUIRE(outcome);
+    REQUIRE(outcome->run);
+    CHECK(delivery.sent == 2);
+    CHECK(outcome->run->status != RunStatus::success);
+    CHECK(outcome->run->error_message.find("ended by another process") != std::string::npos);
+    // What it did not deliver is free for the next run.
+    fx.clock.advance(std::chrono::minutes{1});
+    RecordingDelivery next;
+    auto again = runs.execute(ExecuteRequest{"long"}, next, reminders::ReminderConfig{});
+    REQUIRE(again);
+    REQUIRE(again->run);
+    CHECK(next.sent.size() == 2);
+  }
+
+  TEST_CASE("a run started up to 30 s before its slot checks as of the slot, not the day before") {
+    testing::ServiceFixture fx;
+    fx.clock.set(at("2026-03-20T12:00:00Z"));
+    fx.add_job("midnight", "0 0 * * *");
+    add_certifications(fx, "2026-04-02");  // 7 days after 2026-03-26, 8 after 03-25
+    fx.clock.set(at("2026-03-25T23:59:45Z"));
+    RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());
+    RecordingDelivery delivery;
+    auto outcome = runs.execute(scheduled("midnight"), delivery, reminders::ReminderConfig{});
+    REQUIRE(outcome);
+    REQUIRE(outcome->run);
+    CHECK(outcome->run->scheduled_for == at("2026-03-26T00:00:00Z"));
+    REQUIRE(delivery.sent.size() == 4);
+    CHECK(delivery.sent[0].threshold == 7);
+    CHECK(delivery.sent[0].days_left == 7);
   }
 
   TEST_CASE("a scheduled execute runs only for a due slot within the grace time") {

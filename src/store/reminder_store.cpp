@@ -176,13 +176,15 @@ struct SqliteReminderStore::Statements {
                       "INSERT INTO reminder_ledger (certification_id, expires_on, threshold, "
                       "outcome, recorded_at, run_seq, message_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
                       "ON CONFLICT DO NOTHING"),
-        // A key in the ledger is never claimed; a claim is taken over from a run that is not
-        // running any more, or whose lease passed (?6: now), and renewed for its own run.
+        // A key in the ledger is never claimed, nor by a run that is not running (another
+        // process ended it); a claim is taken over from a run that is not running any more,
+        // or whose lease passed (?6: now), and renewed for its own run.
         claim(db,
               "INSERT INTO reminder_claims (certification_id, expires_on, threshold, run_seq, "
               "lease_until) SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM "
               "reminder_ledger WHERE certification_id = ?1 AND expires_on = ?2 AND threshold "
-              "= ?3) ON CONFLICT DO UPDATE SET run_seq = excluded.run_seq, lease_until = "
+              "= ?3) AND (?4 = 0 OR EXISTS (SELECT 1 FROM runs WHERE seq = ?4 AND status = "
+              "'running')) ON CONFLICT DO UPDATE SET run_seq = excluded.run_seq, lease_until = "
               "excluded.lease_until WHERE reminder_claims.run_seq = excluded.run_seq OR "
               "reminder_claims.lease_until < ?6 OR NOT EXISTS (SELECT 1 FROM runs WHERE "
               "runs.seq = reminder_claims.run_seq AND runs.status = 'running')"),

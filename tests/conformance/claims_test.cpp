@@ -90,7 +90,7 @@ TEST_SUITE("conformance.claims") {
     CHECK(take(store.claim({}, holder(a))).empty());
   }
 
-  TEST_CASE("the claims of a run that ended, of a run whose lease passed, or of no run are taken over") {
+  TEST_CASE("the claims of a run that ended, of a run whose lease passed, or of no run are taken over; an ended run claims nothing") {
     TestDatabase db;
     auto stores = db.open();
     ReminderStore& store = stores->reminders();
@@ -107,6 +107,9 @@ TEST_SUITE("conformance.claims") {
     ended.completed_at = at(1500);
     ok(jobs.update_run(ended));
     CHECK(take(store.claim({key(ids[0], 100)}, holder(taker))) == Held{true});
+    // And a run that is not running claims nothing more: another process ended it, and its
+    // claims would hold no one off.
+    CHECK(take(store.claim({key(ids[0], 100, 1)}, holder(ended.seq))) == Held{false});
 
     // Its lease passed, its run still marked running (a host that stopped answering). The
     // lease is counted on `now` (SQLite) or on the database's clock (PostgreSQL): both pass.

@@ -244,7 +244,7 @@ class DeliveringSink final : public DueSink {
       (void)store_.release(failed, options_.run_seq);
     }
     if (options_.keep_alive) {
-      options_.keep_alive();
+      return options_.keep_alive();
     }
     return {};
   }
@@ -268,7 +268,9 @@ class DeliveringSink final : public DueSink {
       keys.push_back(key_of(item));
     }
     auto held =
-        store_.claim(keys, ClaimHolder{options_.run_seq, options_.now, options_.lease});
+        store_.claim(keys, ClaimHolder{options_.run_seq,
+                                       options_.clock ? options_.clock->now() : options_.now,
+                                       options_.lease});
     if (!held) {
       return fail(held.error());
     }

@@ -38,8 +38,12 @@ struct CheckOptions {
   Seconds now{};
   bool dry_run = false;      // compute everything, deliver nothing, write no ledger entry
   std::int64_t run_seq = 0;  // recorded in the ledger entries, and the holder of its claims
-  std::chrono::seconds lease{900};  // how long a claim holds (ReminderStore::claim)
-  std::function<void()> keep_alive;  // after each delivered batch: the run is still going
+  std::chrono::seconds lease{900};  // how long a claim holds from when it is made
+  const Clock* clock = nullptr;     // when a claim is made (SQLite counts its lease from it);
+                                    // `now` when null
+  // After each delivered batch: the run is still going. An error (the run was taken over by
+  // another process) ends the check with that error, before it claims anything more.
+  std::function<Result<void>()> keep_alive;
   std::function<void(const CheckProgress&)> progress;  // every few hundred rows, and at the end
   std::function<void(const CheckEvent&)> on_event;     // every due reminder
 };

@@ -43,19 +43,47 @@ const std::string kMentors = std::string(kHeader) +
                              "m4,Di,di@example.org,E,2026-05-01\n"
                              "m5,Ed,ed@example.org,F,2026-03-20\n";
 
+// A running run of a job of its own, as another job's run (or another host's) would hold.
+std::int64_t running_run(TestDatabase& t, const std::string& job_name) {
+  certcron::store::SqliteJobStore jobs(*t.db, t.file.string());
+  certcron::JobDefinition definition;
+  definition.name = job_name;
+  definition.cron_expression = "0 2 * * *";
+  definition.server_timezone = "UTC";
+  auto job = jobs.insert_job(definition, instant("2026-01-01T00:00:00Z"));
+  REQUIRE(job.has_value());
+  certcron::Run run;
+  run.job_seq = job->seq;
+  run.trigger = certcron::RunTrigger::manual;
+  run.started_at = instant("2026-03-01T01:59:00Z");
+  auto inserted = jobs.insert_run(run);
+  REQUIRE(inserted.has_value());
+  return inserted->seq;
+}
+
 struct Fixture {
   TestDatabase t;
   RecordingDelivery delivery;
   ReminderConfig config;
   TimeZone utc = zone("UTC");
+  std::int64_t own_run_seq = 0;
 
   Fixture() { REQUIRE(import_text(t.store, kMentors).has_value()); }
 
-  certcron::RunResult run(const char* now, bool dry_run = false, std::int64_t run_seq = 42) {
+  // A run of the fixture's own job, running (a run that is not running claims nothing).
+  std::int64_t own_run() {
+    if (own_run_seq == 0) {
+      own_run_seq = running_run(t, "nightly");
+    }
+    return own_run_seq;
+  }
+
+  // As run `run_seq`, or the fixture's own run.
+  certcron::RunResult run(const char* now, bool dry_run = false, std::int64_t run_seq = 0) {
     CheckOptions options;
     options.now = instant(now);
     options.dry_run = dry_run;
-    options.run_seq = run_seq;
+    options.run_seq = run_seq != 0 ? run_seq : own_run();
     auto result = run_expiry_check(t.store, delivery, config, utc, options);
     REQUIRE(result.has_value());
     return *result;
@@ -137,24 +165,6 @@ class CrashBeforeRecord final : public ReminderStore {
   ReminderStore& inner_;
 };
 
-// A running run of a job of its own, as another job's run (or another host's) would hold.
-std::int64_t running_run(TestDatabase& t, const std::string& job_name) {
-  certcron::store::SqliteJobStore jobs(*t.db, t.file.string());
-  certcron::JobDefinition definition;
-  definition.name = job_name;
-  definition.cron_expression = "0 2 * * *";
-  definition.server_timezone = "UTC";
-  auto job = jobs.insert_job(definition, instant("2026-01-01T00:00:00Z"));
-  REQUIRE(job.has_value());
-  certcron::Run run;
-  run.job_seq = job->seq;
-  run.trigger = certcron::RunTrigger::manual;
-  run.started_at = instant("2026-03-01T01:59:00Z");
-  auto inserted = jobs.insert_run(run);
-  REQUIRE(inserted.has_value());
-  return inserted->seq;
-}
-
 ReminderKey key_of(TestDatabase& t, const std::string& certification, int threshold) {
   SQLite::Statement q(*t.db, "SELECT id, expires_on FROM certifications WHERE certification = ?");
   q.bind(1, certification);
@@ -226,7 +236,7 @@ TEST_SUITE("reminders.check") {
     CHECK(result.errors == 0);
     CHECK(f.ledger("outcome = 'sent'") == 4);
     CHECK(f.ledger("outcome = 'superseded'") == 4);  // B's 30; C's 30, 7, 1
-    CHECK(f.ledger("run_seq = 42") == 8);
+    CHECK(f.ledger("run_seq = " + std::to_string(f.own_run())) == 8);
     CHECK(f.t.count("SELECT count(*) FROM reminder_ledger l JOIN certifications c ON c.id = "
                     "l.certification_id WHERE c.certification IN ('D', 'E')") == 0);
   }

@@ -162,9 +162,11 @@ class ReminderStore {
                                                       std::string_view expires_on) = 0;
   // Claims `keys` for `holder`, in one transaction, before their delivery. A key is claimed
   // when the ledger does not hold it yet and no other run's claim on it still holds; a claim
-  // holds while its run is running and its lease has not passed, so the claims of a run that
-  // died are taken over when it is seen dead or its lease ends. Gives, for each key in order,
-  // whether `holder` now holds it (a key it held already stays held, its lease renewed).
+  // holds while its run is running and its lease (from the claim's `now`) has not passed, so
+  // the claims of a run that died are taken over when it is seen dead or its lease ends. A
+  // run that is not running (ended by another process that saw its lease pass) claims
+  // nothing. Gives, for each key in order, whether `holder` now holds it (a key it held
+  // already stays held, its lease renewed).
   virtual Result<std::vector<bool>> claim(const std::vector<ReminderKey>& keys,
                                           const ClaimHolder& holder) = 0;
   // Gives up the claims of run `run_seq` on `keys` (their delivery failed: the next run

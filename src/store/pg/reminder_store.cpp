@@ -137,9 +137,10 @@ constexpr const char* kReleaseClaimsSql =
     "k.certification_id AND c.expires_on = k.expires_on AND c.threshold = k.threshold "
     "AND c.run_seq = $4";
 
-// A key in the ledger is never claimed; a claim is taken over from a run that is not running
-// any more or whose lease passed by the database's clock, and renewed for its own run. Gives
-// the input positions (1-based) now held by run $4.
+// A key in the ledger is never claimed, nor by a run that is not running (another host ended
+// it); a claim is taken over from a run that is not running any more or whose lease passed by
+// the database's clock, and renewed for its own run. Gives the input positions (1-based) now
+// held by run $4.
 constexpr const char* kClaimSql =
     "WITH input AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH "
     "ORDINALITY AS k (certification_id, expires_on, threshold, ord)), "
@@ -148,7 +149,8 @@ constexpr const char* kClaimSql =
     "clock_timestamp() + $5::bigint * interval '1 second' FROM (SELECT DISTINCT "
     "certification_id, expires_on, threshold FROM input) AS i WHERE NOT EXISTS (SELECT 1 "
     "FROM reminder_ledger AS l WHERE l.certification_id = i.certification_id AND "
-    "l.expires_on = i.expires_on AND l.threshold = i.threshold) "
+    "l.expires_on = i.expires_on AND l.threshold = i.threshold) AND ($4::bigint = 0 OR "
+    "EXISTS (SELECT 1 FROM runs AS own WHERE own.seq = $4::bigint AND own.status = 'running')) "
     "ON CONFLICT (certification_id, expires_on, threshold) DO UPDATE SET run_seq = "
     "excluded.run_seq, lease_until = excluded.lease_until WHERE c.run_seq = excluded.run_seq "
     "OR c.lease_until < clock_timestamp() OR NOT EXISTS (SELECT 1 FROM runs AS r WHERE "
