@@ -126,7 +126,7 @@ CREATE TABLE reminder_ledger (
   message_id       text,
   PRIMARY KEY (certification_id, expires_on, threshold)
 );
--- A run claims each reminder before delivering it; the claim ends with its ledger entry.
+
 -- Totals kept by upsert (inserts) and by these triggers (deletes), so a run never counts a
 -- million rows to report them.
 CREATE TABLE reminder_totals (
