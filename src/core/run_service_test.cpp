@@ -106,15 +106,7 @@ TEST_SUITE("core.run_service") {
     testing::ServiceFixture fx;
     const Job job = fx.add_job("long", "0 2 * * *");
     REQUIRE(job.seq == 1);
-    std::vector<reminders::CertificationRow> rows;
-    for (const char* mentor : {"m1", "m2", "m3", "m4"}) {
-      rows.push_back({mentor, "Name", std::string(mentor) + "@example.org", "CPR", "2026-04-01",
-                      at("2026-04-01T00:00:00Z"), ""});
-    }
-    REQUIRE(fx.reminders->in_transaction([&]() -> Result<void> {
-      auto counts = fx.reminders->upsert(rows);
-      return counts ? Result<void>{} : fail(counts.error());
-    }));
+    add_certifications(fx, "2026-04-01");
     RunService runs(*fx.jobs, *fx.reminders, fx.clock, everyone_alive());  // lease 900 s
     SlowDelivery delivery(fx.clock, *fx.jobs);
     const Seconds start = fx.clock.now();
